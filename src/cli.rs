@@ -1,0 +1,328 @@
+//! The command line: `slsx expand`, and friends. [`run`] is the whole program, testable
+//! in-process: arguments, stdin, stdout, stderr and environment are parameters.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostics::{self, codes as general, Diag, Diags, RenderOptions};
+use crate::emit::{self, Format};
+use crate::source::SourceMap;
+use crate::{expand, Input, Options};
+
+/// Exit statuses.
+pub mod exit {
+    /// Success (warnings allowed).
+    pub const OK: i32 = 0;
+    /// User error in the input, or a difference found (`diff`).
+    pub const FAILURE: i32 = 1;
+    /// Usage or I/O error.
+    pub const ERROR: i32 = 2;
+    /// A bug in slsx.
+    pub const BUG: i32 = 101;
+}
+
+const AFTER_HELP: &str = "\
+Exit status: 0 success, 1 errors in the input (or a difference, for diff), 2 usage or I/O error, 101 a bug in slsx.
+Environment: NO_COLOR disables colour; FORCE_COLOR / CLICOLOR_FORCE force it; COLUMNS sets the diagnostic width.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "slsx",
+    version,
+    about = "Expand a Serverless Framework serverless.yml (with serverless-step-functions) into the CloudFormation template `sls package` writes — no Node needed.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// When to use colour in diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// How diagnostics are written to stderr.
+    #[arg(long, value_enum, default_value_t = DiagnosticsFormat::Human, global = true)]
+    pub diagnostics: DiagnosticsFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticsFormat {
+    Human,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Yaml,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Yaml => Format::Yaml,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Expand a service into its CloudFormation template.
+    #[command(after_help = AFTER_HELP)]
+    Expand(ExpandArgs),
+}
+
+/// Options shared by every command that expands a service.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ServiceArgs {
+    /// The stage (`--stage` of `sls package`); default: provider.stage, else dev.
+    #[arg(long, short = 's')]
+    pub stage: Option<String>,
+    /// The region; default: provider.region, else us-east-1.
+    #[arg(long, short = 'r')]
+    pub region: Option<String>,
+    /// A `${param:key}` value, as `key=value` (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// A value for a source slsx cannot reach offline, as `source:address=value`, e.g.
+    /// `ssm:/app/db=host`, `cf:stack.Output=x`, `aws:accountId=123456789012` (repeatable).
+    #[arg(long = "var", value_name = "SOURCE:ADDRESS=VALUE")]
+    pub vars: Vec<String>,
+    /// A YAML or JSON file mapping `source:address` to values, like `--var` (repeatable).
+    #[arg(long = "vars-file", value_name = "FILE")]
+    pub vars_files: Vec<PathBuf>,
+    /// The framework's per-run instance id (`${sls:instanceId}`); default: derived from the input.
+    #[arg(long = "instance-id", value_name = "ID")]
+    pub instance_id: Option<String>,
+    /// The name diagnostics use for the config read from stdin.
+    #[arg(long = "stdin-filename", value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExpandArgs {
+    /// A service directory, its serverless.yml/.yaml/.json, or `-` for stdin.
+    #[arg(default_value = ".")]
+    pub path: String,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+    /// Output format of the template.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    pub format: OutputFormat,
+    /// Write the template to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Where a command writes, and what it may read.
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn Read,
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    pub env: HashMap<String, String>,
+    /// Whether stderr is a terminal (for colour in `auto` mode).
+    pub stderr_is_terminal: bool,
+}
+
+impl Io<'_> {
+    fn env_set(&self, k: &str) -> bool {
+        self.env.get(k).is_some_and(|v| !v.is_empty())
+    }
+}
+
+/// How diagnostics are shown in this run.
+pub struct Reporter {
+    pub format: DiagnosticsFormat,
+    pub render: RenderOptions,
+}
+
+impl Reporter {
+    fn new(cli_color: ColorChoice, format: DiagnosticsFormat, io: &Io) -> Reporter {
+        let color = match cli_color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                if io.env_set("NO_COLOR") {
+                    false
+                } else if io.env_set("FORCE_COLOR") && io.env.get("FORCE_COLOR").map(String::as_str) != Some("0")
+                    || io.env_set("CLICOLOR_FORCE") && io.env.get("CLICOLOR_FORCE").map(String::as_str) != Some("0")
+                {
+                    true
+                } else {
+                    io.stderr_is_terminal
+                }
+            }
+        };
+        let width = io
+            .env
+            .get("COLUMNS")
+            .and_then(|c| c.parse::<usize>().ok())
+            .filter(|w| *w >= 40)
+            .unwrap_or(100);
+        Reporter {
+            format,
+            render: RenderOptions {
+                color,
+                width,
+                unicode: true,
+            },
+        }
+    }
+
+    pub fn report(&self, diags: &Diags, sources: &SourceMap, out: &mut dyn Write) {
+        if diags.is_empty() && self.format == DiagnosticsFormat::Human {
+            return;
+        }
+        let text = match self.format {
+            DiagnosticsFormat::Human => diagnostics::render_all_human(diags, sources, self.render),
+            DiagnosticsFormat::Json => diagnostics::render_json(diags, sources),
+        };
+        let _ = out.write_all(text.as_bytes());
+    }
+}
+
+/// Exit status for a failed run: 2 when the input could not be found or read, else 1.
+pub fn failure_status(diags: &Diags) -> i32 {
+    let io_like = diags.iter().filter(|d| d.is_error()).all(|d| {
+        std::ptr::eq(d.code, &general::IO)
+            || std::ptr::eq(d.code, &general::CONFIG_NOT_FOUND)
+            || std::ptr::eq(d.code, &general::USAGE)
+    });
+    if io_like && diags.has_errors() {
+        exit::ERROR
+    } else {
+        exit::FAILURE
+    }
+}
+
+/// Writes `data` to `path` atomically: a temporary file next to it, then a rename.
+pub fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.slsx-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(data)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+impl ServiceArgs {
+    /// The run options these arguments give.
+    pub fn options(&self, env: &HashMap<String, String>) -> Options {
+        Options {
+            stage: self.stage.clone(),
+            region: self.region.clone(),
+            params: self.params.clone(),
+            vars: self.vars.clone(),
+            vars_files: self.vars_files.clone(),
+            env: Some(env.clone()),
+            instance_id: self.instance_id.clone(),
+        }
+    }
+
+    /// The input for a PATH argument (`-` reads stdin).
+    pub fn input(&self, path: &str, stdin: &mut dyn Read) -> Result<Input, Diag> {
+        if path == "-" {
+            let mut text = String::new();
+            stdin.read_to_string(&mut text).map_err(|e| {
+                Diag::error(&general::IO, format!("cannot read stdin: {e}"))
+                    .help("stdin must be UTF-8 text")
+            })?;
+            let name = self
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| "<stdin>".to_string());
+            let dir = Path::new(&name)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from("."));
+            Ok(Input::Text { name, dir, text })
+        } else {
+            Ok(Input::Path(PathBuf::from(path)))
+        }
+    }
+}
+
+fn cmd_expand(args: &ExpandArgs, io: &mut Io, reporter: &Reporter) -> i32 {
+    let input = match args.service.input(&args.path, io.stdin) {
+        Ok(i) => i,
+        Err(d) => {
+            reporter.report(&d.into(), &SourceMap::new(), io.stderr);
+            return exit::ERROR;
+        }
+    };
+    let opts = args.service.options(&io.env);
+    let result = expand(&input, &opts);
+    reporter.report(&result.diags, &result.sources, io.stderr);
+    let Some(template) = result.template else {
+        return failure_status(&result.diags);
+    };
+    let text = emit::render(&template, args.format.into());
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = write_atomically(path, text.as_bytes()) {
+                let d = Diag::error(&general::IO, format!("cannot write `{}`: {e}", path.display()))
+                    .help("check that the directory exists and is writable");
+                reporter.report(&d.into(), &SourceMap::new(), io.stderr);
+                return exit::ERROR;
+            }
+        }
+        None => {
+            if io.stdout.write_all(text.as_bytes()).is_err() || io.stdout.flush().is_err() {
+                return exit::ERROR;
+            }
+        }
+    }
+    exit::OK
+}
+
+/// Runs the program on `args` (including the program name).
+pub fn run<I, T>(args: I, io: &mut Io) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::ERROR } else { exit::OK };
+            let rendered = if io.env_set("NO_COLOR") || !io.stderr_is_terminal {
+                e.render().to_string()
+            } else {
+                e.render().ansi().to_string()
+            };
+            if e.use_stderr() {
+                let _ = io.stderr.write_all(rendered.as_bytes());
+            } else {
+                let _ = io.stdout.write_all(rendered.as_bytes());
+            }
+            return code;
+        }
+    };
+    let reporter = Reporter::new(cli.color, cli.diagnostics, io);
+    match &cli.command {
+        Command::Expand(a) => cmd_expand(a, io, &reporter),
+    }
+}

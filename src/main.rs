@@ -1,0 +1,37 @@
+use std::io::IsTerminal;
+
+fn main() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        eprintln!(
+            "slsx: internal error{location}: {payload}\n\nThis is a bug in slsx, not in your configuration. Please report it with the input that caused it.\nslsx {}",
+            env!("CARGO_PKG_VERSION")
+        );
+        std::process::exit(slsx::cli::exit::BUG);
+    }));
+    let stdin = std::io::stdin();
+    let mut stdin = stdin.lock();
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    let stderr = std::io::stderr();
+    let stderr_is_terminal = stderr.is_terminal();
+    let mut stderr = stderr.lock();
+    let mut io = slsx::cli::Io {
+        stdin: &mut stdin,
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        env: std::env::vars().collect(),
+        stderr_is_terminal,
+    };
+    let code = slsx::cli::run(std::env::args_os(), &mut io);
+    std::process::exit(code);
+}

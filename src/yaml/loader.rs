@@ -1,0 +1,694 @@
+//! libyaml-safer events → our spanned [`Node`] tree, with js-yaml's semantics.
+
+use std::collections::{HashMap, HashSet};
+
+use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
+
+use super::node::{js_to_string, Kind, Mapping, Node};
+use super::scalar;
+use super::{codes, CFN_TAGS};
+use crate::diagnostics::Diag;
+use crate::source::{FileId, Span};
+
+/// Limits that keep hostile input cheap.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Total nodes, counting every copy an alias makes (billion-laughs guard).
+    pub max_nodes: usize,
+    /// Nesting depth of collections.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_nodes: 2_000_000,
+            max_depth: 256,
+        }
+    }
+}
+
+/// How the text is read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    pub limits: Limits,
+    /// JSON semantics (`JSON.parse`): a repeated key replaces the earlier value, no error.
+    pub json: bool,
+}
+
+enum Tag {
+    /// `!Ref`, `!GetAtt`, … (index into CFN_TAGS)
+    Cfn(&'static str),
+    /// `tag:yaml.org,2002:<name>`
+    Core(String),
+    /// The non-specific `!`.
+    NonSpecific,
+}
+
+struct Pending {
+    name: String,
+    span: Span,
+    is_merge: bool,
+}
+
+enum Frame {
+    Seq {
+        start: Mark,
+        tag: Option<(Tag, String)>,
+        anchor: Option<String>,
+        items: Vec<Node>,
+    },
+    Map {
+        start: Mark,
+        tag: Option<(Tag, String)>,
+        anchor: Option<String>,
+        map: Mapping,
+        key: Option<Pending>,
+        overridable: HashSet<String>,
+    },
+}
+
+struct Loader<'a> {
+    file: FileId,
+    text: &'a str,
+    opts: LoadOptions,
+    diags: Vec<Diag>,
+    anchors: HashMap<String, (Node, usize)>,
+    nodes: usize,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    fatal: bool,
+}
+
+/// Loads one YAML (or JSON) document. An empty document is `null`.
+pub fn load(file: FileId, text: &str, opts: LoadOptions) -> Result<Node, Vec<Diag>> {
+    let mut l = Loader {
+        file,
+        text,
+        opts,
+        diags: Vec::new(),
+        anchors: HashMap::new(),
+        nodes: 0,
+        stack: Vec::new(),
+        root: None,
+        fatal: false,
+    };
+    l.run();
+    if l.diags.is_empty() {
+        Ok(l.root.unwrap_or_else(|| Node::null(Span::new(file, 0, 0))))
+    } else {
+        Err(l.diags)
+    }
+}
+
+fn classify_tag(tag: &str) -> Option<Tag> {
+    if tag == "!" {
+        return Some(Tag::NonSpecific);
+    }
+    if let Some(name) = tag.strip_prefix("tag:yaml.org,2002:") {
+        return Some(Tag::Core(name.to_string()));
+    }
+    if let Some(name) = tag.strip_prefix('!')
+        && let Some(t) = CFN_TAGS.iter().find(|t| **t == name)
+    {
+        return Some(Tag::Cfn(t));
+    }
+    None
+}
+
+/// `Fn::Name`, or `Ref` / `Condition` bare.
+pub fn long_form(tag: &str) -> String {
+    if tag == "Ref" || tag == "Condition" {
+        tag.to_string()
+    } else {
+        format!("Fn::{tag}")
+    }
+}
+
+impl<'a> Loader<'a> {
+    fn span(&self, a: Mark, b: Mark) -> Span {
+        Span::new(self.file, a.index as usize, b.index as usize)
+    }
+
+    /// Block collections end where the next token starts; trim trailing blanks and comments'
+    /// newlines so labels end at the content.
+    fn trimmed_span(&self, a: Mark, b: Mark) -> Span {
+        let start = a.index as usize;
+        let mut end = (b.index as usize).min(self.text.len());
+        let bytes = self.text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b' ' | b'\t' | b'\n' | b'\r') {
+            end -= 1;
+        }
+        Span::new(self.file, start, end)
+    }
+
+    fn error(&mut self, d: Diag) {
+        self.diags.push(d);
+    }
+
+    fn run(&mut self) {
+        let mut input = self.text.as_bytes();
+        let mut parser = Parser::new();
+        parser.set_input_string(&mut input);
+        let mut documents = 0;
+        loop {
+            let ev = match parser.parse() {
+                Ok(ev) => ev,
+                Err(e) => {
+                    self.syntax_error(&e);
+                    return;
+                }
+            };
+            let (start, end) = (ev.start_mark, ev.end_mark);
+            match ev.data {
+                EventData::StreamStart { .. } | EventData::DocumentEnd { .. } => {}
+                EventData::StreamEnd => return,
+                EventData::DocumentStart { .. } => {
+                    documents += 1;
+                    if documents > 1 {
+                        let sp = self.span(start, end);
+                        self.error(
+                            Diag::error(
+                                &codes::MULTIPLE_DOCUMENTS,
+                                "expected a single document in the stream, but found more",
+                            )
+                            .label(sp, "a second document starts here")
+                            .help("a serverless config holds exactly one YAML document; remove the `---` separator or split the file"),
+                        );
+                        return;
+                    }
+                }
+                EventData::Alias { anchor } => {
+                    let sp = self.span(start, end);
+                    match self.anchors.get(&anchor) {
+                        Some((node, count)) => {
+                            self.nodes += count;
+                            if self.nodes > self.opts.limits.max_nodes {
+                                self.error(
+                                    Diag::error(
+                                        &codes::ALIAS_BUDGET,
+                                        format!(
+                                            "aliases expand to more than {} nodes",
+                                            self.opts.limits.max_nodes
+                                        ),
+                                    )
+                                    .label(sp, format!("`*{anchor}` pushes the document past the limit"))
+                                    .help("aliases that reference other aliases grow exponentially (a \"billion laughs\" document); reference the data fewer times"),
+                                );
+                                return;
+                            }
+                            let mut node = node.clone();
+                            node.span = sp;
+                            if !self.add(node, false) {
+                                return;
+                            }
+                        }
+                        None => {
+                            self.error(
+                                Diag::error(&codes::UNDEFINED_ALIAS, format!("unidentified alias \"{anchor}\""))
+                                    .label(sp, "no anchor with this name was defined before")
+                                    .help(format!("define the anchor first with `&{anchor}` on the node to reuse")),
+                            );
+                            return;
+                        }
+                    }
+                }
+                EventData::Scalar {
+                    anchor,
+                    tag,
+                    value,
+                    style,
+                    ..
+                } => {
+                    let sp = self.span(start, end);
+                    let is_merge = tag.is_none() && style == ScalarStyle::Plain && value == "<<";
+                    let node = self.scalar(sp, tag, value, style);
+                    if let Some(a) = anchor {
+                        self.nodes += 1;
+                        self.anchors.insert(a, (node.clone(), 1));
+                    }
+                    self.nodes += 1;
+                    if !self.add(node, is_merge) {
+                        return;
+                    }
+                }
+                EventData::SequenceStart { anchor, tag, .. } => {
+                    if !self.check_depth(start, end) {
+                        return;
+                    }
+                    let tag = self.collection_tag(tag, start, end);
+                    self.stack.push(Frame::Seq {
+                        start,
+                        tag,
+                        anchor,
+                        items: Vec::new(),
+                    });
+                }
+                EventData::MappingStart { anchor, tag, .. } => {
+                    if !self.check_depth(start, end) {
+                        return;
+                    }
+                    let tag = self.collection_tag(tag, start, end);
+                    self.stack.push(Frame::Map {
+                        start,
+                        tag,
+                        anchor,
+                        map: Mapping::new(),
+                        key: None,
+                        overridable: HashSet::new(),
+                    });
+                }
+                EventData::SequenceEnd => {
+                    let Some(Frame::Seq {
+                        start: st,
+                        tag,
+                        anchor,
+                        items,
+                    }) = self.stack.pop()
+                    else {
+                        return;
+                    };
+                    let sp = self.trimmed_span(st, end);
+                    let node = self.finish_seq(sp, tag, items);
+                    self.nodes += 1;
+                    if let Some(a) = anchor {
+                        let c = node.count();
+                        self.anchors.insert(a, (node.clone(), c));
+                    }
+                    if !self.add(node, false) {
+                        return;
+                    }
+                }
+                EventData::MappingEnd => {
+                    let Some(Frame::Map {
+                        start: st,
+                        tag,
+                        anchor,
+                        map,
+                        ..
+                    }) = self.stack.pop()
+                    else {
+                        return;
+                    };
+                    let sp = self.trimmed_span(st, end);
+                    let node = self.finish_map(sp, tag, map);
+                    self.nodes += 1;
+                    if let Some(a) = anchor {
+                        let c = node.count();
+                        self.anchors.insert(a, (node.clone(), c));
+                    }
+                    if !self.add(node, false) {
+                        return;
+                    }
+                }
+            }
+            if self.fatal {
+                return;
+            }
+        }
+    }
+
+    fn check_depth(&mut self, start: Mark, end: Mark) -> bool {
+        if self.stack.len() >= self.opts.limits.max_depth {
+            let sp = self.span(start, end);
+            self.error(
+                Diag::error(
+                    &codes::TOO_DEEP,
+                    format!(
+                        "collections are nested more than {} levels deep",
+                        self.opts.limits.max_depth
+                    ),
+                )
+                .label(sp, "this collection is one level too deep")
+                .help("flatten the structure; no CloudFormation template nests this deep"),
+            );
+            self.fatal = true;
+            return false;
+        }
+        true
+    }
+
+    fn syntax_error(&mut self, e: &libyaml_safer::Error) {
+        let text_len = self.text.len();
+        let at = e
+            .problem_mark()
+            .map(|m| (m.index as usize).min(text_len))
+            .unwrap_or(0);
+        let mut d = Diag::error(&codes::SYNTAX, format!("YAML syntax error: {}", e.problem()));
+        let sp = Span::new(self.file, at, (at + 1).min(text_len).max(at));
+        let what = if at >= text_len {
+            "the file ends here".to_string()
+        } else {
+            e.problem().to_string()
+        };
+        d = d.label(sp, what);
+        if let (Some(ctx), Some(cm)) = (e.context(), e.context_mark()) {
+            let c = (cm.index as usize).min(text_len);
+            if c != at {
+                let ctx_text = match ctx {
+                    "while scanning a quoted scalar" => "the quoted string starts here and is never closed".to_string(),
+                    "while parsing a flow mapping" => "the `{` mapping starts here".to_string(),
+                    "while parsing a flow sequence" => "the `[` sequence starts here".to_string(),
+                    other => other.trim_start_matches("while ").to_string(),
+                };
+                d = d.secondary(Span::new(self.file, c, (c + 1).min(text_len)), ctx_text);
+            }
+        }
+        let help = match e.problem() {
+            p if p.contains("end of stream") && e.context() == Some("while scanning a quoted scalar") => {
+                "close the quote; a quoted string may span lines but must end with the same quote character"
+            }
+            p if p.contains("mapping values are not allowed") => {
+                "a `: ` inside a plain value starts a mapping; quote the value if the colon is part of the text"
+            }
+            p if p.contains("tab") => "YAML indentation must use spaces, not tabs",
+            p if p.contains("did not find expected key") => {
+                "check the indentation of this line against its siblings"
+            }
+            _ => "fix the YAML syntax at the marked position",
+        };
+        d = d.help(help);
+        self.error(d);
+        self.fatal = true;
+    }
+
+    fn collection_tag(&mut self, tag: Option<String>, start: Mark, end: Mark) -> Option<(Tag, String)> {
+        let tag = tag?;
+        match classify_tag(&tag) {
+            Some(t) => Some((t, tag)),
+            None => {
+                let sp = self.span(start, end);
+                self.unknown_tag(sp, &tag);
+                None
+            }
+        }
+    }
+
+    fn unknown_tag(&mut self, sp: Span, tag: &str) {
+        let shown = tag.strip_prefix("tag:yaml.org,2002:").map(|t| format!("!!{t}")).unwrap_or_else(|| tag.to_string());
+        let mut d = Diag::error(&codes::UNKNOWN_TAG, format!("unknown tag `{shown}`"))
+            .label(sp, "this tag is not part of the Serverless Framework's YAML schema");
+        let name = tag.trim_start_matches('!');
+        let suggestion = CFN_TAGS
+            .iter()
+            .find(|t| t.eq_ignore_ascii_case(name))
+            .map(|t| format!("did you mean `!{t}`? "))
+            .unwrap_or_default();
+        d = d.help(format!(
+            "{suggestion}the supported CloudFormation short forms are {}; other functions need the long form, e.g. `Fn::{name}: ...`",
+            CFN_TAGS.iter().map(|t| format!("!{t}")).collect::<Vec<_>>().join(" ")
+        ));
+        self.error(d);
+    }
+
+    fn bad_tag_value(&mut self, sp: Span, tag: &str, why: &str) {
+        self.error(
+            Diag::error(
+                &codes::BAD_TAG_VALUE,
+                format!("cannot resolve a node with the explicit tag `{tag}`"),
+            )
+            .label(sp, why.to_string())
+            .help("remove the tag or give it a value of the type it names"),
+        );
+    }
+
+    fn scalar(&mut self, sp: Span, tag: Option<String>, value: String, style: ScalarStyle) -> Node {
+        let Some(tag_s) = tag else {
+            let kind = if style == ScalarStyle::Plain {
+                scalar::resolve_plain(&value)
+            } else {
+                Kind::String(value)
+            };
+            return Node::new(sp, kind);
+        };
+        match classify_tag(&tag_s) {
+            Some(Tag::NonSpecific) => Node::string(sp, value),
+            Some(Tag::Cfn(name)) => {
+                let data = if value.is_empty() && style == ScalarStyle::Plain {
+                    Node::null(sp)
+                } else if name == "GetAtt" {
+                    let (first, rest) = value.split_once('.').unwrap_or((&value, ""));
+                    Node::seq(sp, vec![Node::string(sp, first), Node::string(sp, rest)])
+                } else {
+                    Node::string(sp, value)
+                };
+                let mut m = Mapping::new();
+                m.insert(long_form(name), sp, data);
+                Node::map(sp, m)
+            }
+            Some(Tag::Core(name)) => {
+                let shown = format!("!!{name}");
+                let empty = value.is_empty() && style == ScalarStyle::Plain;
+                match name.as_str() {
+                    "str" => Node::string(sp, value),
+                    "null" => {
+                        if empty || scalar::is_null(&value) {
+                            Node::null(sp)
+                        } else {
+                            self.bad_tag_value(sp, &shown, "not a null value");
+                            Node::null(sp)
+                        }
+                    }
+                    "bool" => match scalar::parse_bool(&value) {
+                        Some(b) => Node::new(sp, Kind::Bool(b)),
+                        None => {
+                            self.bad_tag_value(sp, &shown, "not true or false");
+                            Node::null(sp)
+                        }
+                    },
+                    "int" => match scalar::parse_int(&value) {
+                        Some(n) => Node::new(sp, Kind::Number(n)),
+                        None => {
+                            self.bad_tag_value(sp, &shown, "not an integer");
+                            Node::null(sp)
+                        }
+                    },
+                    "float" => match scalar::parse_float(&value) {
+                        Some(f) => Node::new(sp, scalar::float_kind(f)),
+                        None => {
+                            self.bad_tag_value(sp, &shown, "not a number");
+                            Node::null(sp)
+                        }
+                    },
+                    "timestamp" => match scalar::parse_timestamp(&value) {
+                        Some(t) => Node::new(sp, scalar::timestamp_kind(t)),
+                        None => {
+                            self.bad_tag_value(sp, &shown, "not a timestamp");
+                            Node::null(sp)
+                        }
+                    },
+                    "binary" => match scalar::decode_binary(&value) {
+                        Some(bytes) => {
+                            let mut m = Mapping::new();
+                            for (i, b) in bytes.iter().enumerate() {
+                                m.insert(i.to_string(), sp, Node::new(sp, Kind::Number(*b as f64)));
+                            }
+                            self.nodes += bytes.len();
+                            Node::map(sp, m)
+                        }
+                        None => {
+                            self.bad_tag_value(sp, &shown, "not base64 text");
+                            Node::null(sp)
+                        }
+                    },
+                    "map" | "set" | "omap" | "pairs" | "seq" => {
+                        if empty {
+                            match name.as_str() {
+                                "map" | "set" => Node::map(sp, Mapping::new()),
+                                _ => Node::seq(sp, Vec::new()),
+                            }
+                        } else {
+                            let want = if matches!(name.as_str(), "map" | "set") { "mapping" } else { "sequence" };
+                            self.error(
+                                Diag::error(&codes::BAD_TAG_VALUE, format!("unacceptable node kind for `{shown}`"))
+                                    .label(sp, format!("it should be a {want}, not a scalar"))
+                                    .help("remove the tag or write the value as the collection it names"),
+                            );
+                            Node::null(sp)
+                        }
+                    }
+                    "merge" => Node::string(sp, value),
+                    _ => {
+                        self.unknown_tag(sp, &tag_s);
+                        Node::null(sp)
+                    }
+                }
+            }
+            None => {
+                self.unknown_tag(sp, &tag_s);
+                Node::null(sp)
+            }
+        }
+    }
+
+    fn finish_seq(&mut self, sp: Span, tag: Option<(Tag, String)>, items: Vec<Node>) -> Node {
+        let node = Node::seq(sp, items);
+        match tag {
+            None | Some((Tag::NonSpecific, _)) => node,
+            Some((Tag::Cfn(name), _)) => {
+                let mut m = Mapping::new();
+                m.insert(long_form(name), sp, node);
+                Node::map(sp, m)
+            }
+            Some((Tag::Core(name), _)) => match name.as_str() {
+                "seq" => node,
+                "omap" => {
+                    let mut seen = HashSet::new();
+                    let ok = node.as_seq().unwrap_or(&[]).iter().all(|p| {
+                        p.as_map().is_some_and(|m| {
+                            m.len() == 1 && seen.insert(m.keys().next().cloned().unwrap_or_default())
+                        })
+                    });
+                    if !ok {
+                        self.bad_tag_value(sp, "!!omap", "an ordered map is a sequence of one-key mappings with distinct keys");
+                    }
+                    node
+                }
+                "pairs" => {
+                    let mut out = Vec::new();
+                    for p in node.as_seq().unwrap_or(&[]) {
+                        match p.as_map() {
+                            Some(m) if m.len() == 1 => {
+                                let (k, e) = m.iter().next().expect("one entry");
+                                out.push(Node::seq(p.span, vec![Node::string(e.key_span, k.clone()), e.value.clone()]));
+                            }
+                            _ => {
+                                self.bad_tag_value(sp, "!!pairs", "pairs are a sequence of one-key mappings");
+                                return Node::null(sp);
+                            }
+                        }
+                    }
+                    Node::seq(sp, out)
+                }
+                other => {
+                    let want = if matches!(other, "map" | "set") { "mapping" } else { "scalar" };
+                    if matches!(other, "map" | "set" | "str" | "int" | "float" | "bool" | "null" | "binary" | "timestamp") {
+                        self.error(
+                            Diag::error(&codes::BAD_TAG_VALUE, format!("unacceptable node kind for `!!{other}`"))
+                                .label(sp, format!("it should be a {want}, not a sequence"))
+                                .help("remove the tag or write the value as the type it names"),
+                        );
+                    } else {
+                        self.unknown_tag(sp, &format!("tag:yaml.org,2002:{other}"));
+                    }
+                    Node::null(sp)
+                }
+            },
+        }
+    }
+
+    fn finish_map(&mut self, sp: Span, tag: Option<(Tag, String)>, map: Mapping) -> Node {
+        let node = Node::map(sp, map);
+        match tag {
+            None | Some((Tag::NonSpecific, _)) => node,
+            Some((Tag::Cfn(name), _)) => {
+                let mut m = Mapping::new();
+                m.insert(long_form(name), sp, node);
+                Node::map(sp, m)
+            }
+            Some((Tag::Core(name), _)) => match name.as_str() {
+                "map" => node,
+                "set" => {
+                    if node.as_map().is_some_and(|m| m.values().all(Node::is_null)) {
+                        node
+                    } else {
+                        self.bad_tag_value(sp, "!!set", "every value of a set must be empty (null)");
+                        Node::null(sp)
+                    }
+                }
+                other => {
+                    let want = if matches!(other, "seq" | "omap" | "pairs") { "sequence" } else { "scalar" };
+                    if matches!(other, "seq" | "omap" | "pairs" | "str" | "int" | "float" | "bool" | "null" | "binary" | "timestamp") {
+                        self.error(
+                            Diag::error(&codes::BAD_TAG_VALUE, format!("unacceptable node kind for `!!{other}`"))
+                                .label(sp, format!("it should be a {want}, not a mapping"))
+                                .help("remove the tag or write the value as the type it names"),
+                        );
+                    } else {
+                        self.unknown_tag(sp, &format!("tag:yaml.org,2002:{other}"));
+                    }
+                    Node::null(sp)
+                }
+            },
+        }
+    }
+
+    /// Adds a finished node to its parent. Returns false on a fatal error.
+    fn add(&mut self, node: Node, is_merge_key: bool) -> bool {
+        let json = self.opts.json;
+        let Some(top) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return true;
+        };
+        match top {
+            Frame::Seq { items, .. } => {
+                items.push(node);
+                true
+            }
+            Frame::Map { key, map, overridable, .. } => {
+                let Some(k) = key.take() else {
+                    // this node is a key
+                    if let Kind::Seq(items) = &node.kind
+                        && items.iter().any(|i| matches!(i.kind, Kind::Seq(_)))
+                    {
+                        let sp = node.span;
+                        self.error(
+                            Diag::error(&codes::BAD_KEY, "nested arrays are not supported inside keys")
+                                .label(sp, "this key is a sequence of sequences")
+                                .help("use a plain string as the key"),
+                        );
+                        return false;
+                    }
+                    *key = Some(Pending {
+                        name: js_to_string(&node),
+                        span: node.span,
+                        is_merge: is_merge_key,
+                    });
+                    return true;
+                };
+                if k.is_merge {
+                    let sources: Vec<&Node> = match &node.kind {
+                        Kind::Seq(items) => items.iter().collect(),
+                        _ => vec![&node],
+                    };
+                    let mut bad = None;
+                    for src in sources {
+                        match src.as_map() {
+                            Some(m) => {
+                                for (kk, e) in m.iter() {
+                                    if !map.contains_key(kk) {
+                                        map.insert(kk.clone(), e.key_span, e.value.clone());
+                                        overridable.insert(kk.clone());
+                                    }
+                                }
+                            }
+                            None => bad = Some(src.span),
+                        }
+                    }
+                    if let Some(sp) = bad {
+                        self.error(
+                            Diag::error(&codes::BAD_MERGE, "cannot merge mappings; the provided source object is unacceptable")
+                                .label(sp, "a merge key (`<<`) takes a mapping or a list of mappings")
+                                .secondary(k.span, "merge key"),
+                        );
+                    }
+                    return true;
+                }
+                if !json && map.contains_key(&k.name) && !overridable.contains(&k.name) {
+                    let first = map.key_span(&k.name).unwrap_or(Span::NONE);
+                    let name = k.name.clone();
+                    self.error(
+                        Diag::error(&codes::DUPLICATE_KEY, format!("duplicated mapping key `{name}`"))
+                            .label(k.span, "defined again here")
+                            .secondary(first, "first defined here")
+                            .help("YAML mappings need unique keys; the framework rejects this file. Merge the two entries or rename one"),
+                    );
+                    return true;
+                }
+                overridable.remove(&k.name);
+                map.insert(k.name, k.span, node);
+                true
+            }
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! The spanned value tree every stage works on.
+//!
+//! It models exactly what the Serverless Framework sees after `js-yaml` and its JSON round
+//! trip: null, booleans, numbers (JS doubles), strings, arrays and objects whose key order
+//! follows JavaScript's rules (integer-like keys first, ascending; then insertion order).
+
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
+use crate::source::Span;
+
+/// A value and where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub kind: Kind,
+}
+
+/// The value itself.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    /// Every number is a JS double.
+    Number(f64),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Mapping),
+}
+
+/// One object entry: the key's span and the value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// An object with JavaScript property order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Mapping {
+    entries: IndexMap<String, Entry>,
+}
+
+/// True when `key` is a canonical array index (`0` … `4294967294`), which JavaScript orders
+/// before all other keys of an object.
+pub fn is_array_index(key: &str) -> bool {
+    if key.is_empty() || key.len() > 10 {
+        return false;
+    }
+    if key != "0" && key.starts_with('0') {
+        return false;
+    }
+    if !key.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    key.parse::<u64>().map(|n| n < 4_294_967_295).unwrap_or(false)
+}
+
+impl Mapping {
+    pub fn new() -> Mapping {
+        Mapping::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries.get(key).map(|e| &e.value)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.entries.get_mut(key).map(|e| &mut e.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.get(key)
+    }
+
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        self.entries.get(key).map(|e| e.key_span)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    /// Sets a property the way JavaScript assignment does: an existing key keeps its place, a
+    /// new integer-like key goes among the integer keys in ascending order, any other new key
+    /// goes last. Returns the previous value.
+    pub fn insert(&mut self, key: impl Into<String>, key_span: Span, value: Node) -> Option<Node> {
+        let key = key.into();
+        if let Some(e) = self.entries.get_mut(&key) {
+            let old = std::mem::replace(&mut e.value, value);
+            e.key_span = key_span;
+            return Some(old);
+        }
+        if is_array_index(&key) {
+            let n: u64 = key.parse().unwrap_or(0);
+            let pos = self
+                .entries
+                .keys()
+                .position(|k| !is_array_index(k) || k.parse::<u64>().unwrap_or(0) > n)
+                .unwrap_or(self.entries.len());
+            self.entries.shift_insert(pos, key, Entry { key_span, value });
+        } else {
+            self.entries.insert(key, Entry { key_span, value });
+        }
+        None
+    }
+
+    /// Removes a key, keeping the order of the rest.
+    pub fn remove(&mut self, key: &str) -> Option<Node> {
+        self.entries.shift_remove(key).map(|e| e.value)
+    }
+
+    /// Removes a key with its span.
+    pub fn remove_entry(&mut self, key: &str) -> Option<(String, Entry)> {
+        self.entries.shift_remove_entry(key)
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &Entry)> + ExactSizeIterator {
+        self.entries.iter()
+    }
+
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&String, &mut Entry)> {
+        self.entries.iter_mut()
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+        self.entries.keys()
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Node> {
+        self.entries.values().map(|e| &e.value)
+    }
+
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Node> {
+        self.entries.values_mut().map(|e| &mut e.value)
+    }
+
+    /// Keeps the entries for which `f` returns true.
+    pub fn retain(&mut self, mut f: impl FnMut(&str, &mut Entry) -> bool) {
+        self.entries.retain(|k, e| f(k, e));
+    }
+}
+
+impl Node {
+    pub fn new(span: Span, kind: Kind) -> Node {
+        Node { span, kind }
+    }
+
+    pub fn null(span: Span) -> Node {
+        Node::new(span, Kind::Null)
+    }
+
+    pub fn string(span: Span, s: impl Into<String>) -> Node {
+        Node::new(span, Kind::String(s.into()))
+    }
+
+    pub fn map(span: Span, m: Mapping) -> Node {
+        Node::new(span, Kind::Map(m))
+    }
+
+    pub fn seq(span: Span, items: Vec<Node>) -> Node {
+        Node::new(span, Kind::Seq(items))
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, Kind::Null)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            Kind::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.kind {
+            Kind::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Mapping> {
+        match &self.kind {
+            Kind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_map_mut(&mut self) -> Option<&mut Mapping> {
+        match &mut self.kind {
+            Kind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            Kind::Seq(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq_mut(&mut self) -> Option<&mut Vec<Node>> {
+        match &mut self.kind {
+            Kind::Seq(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// `self[key]` when `self` is an object.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.as_map_mut().and_then(|m| m.get_mut(key))
+    }
+
+    /// Follows a path of object keys (and array indices given as numbers).
+    pub fn at(&self, path: &[&str]) -> Option<&Node> {
+        let mut cur = self;
+        for p in path {
+            cur = match &cur.kind {
+                Kind::Map(m) => m.get(p)?,
+                Kind::Seq(v) => v.get(p.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    /// JavaScript truthiness.
+    pub fn is_truthy(&self) -> bool {
+        match &self.kind {
+            Kind::Null => false,
+            Kind::Bool(b) => *b,
+            Kind::Number(n) => *n != 0.0 && !n.is_nan(),
+            Kind::String(s) => !s.is_empty(),
+            Kind::Seq(_) | Kind::Map(_) => true,
+        }
+    }
+
+    /// What JavaScript's `typeof` (with arrays and null told apart) would call it.
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Null => "null",
+            Kind::Bool(_) => "boolean",
+            Kind::Number(_) => "number",
+            Kind::String(_) => "string",
+            Kind::Seq(_) => "array",
+            Kind::Map(_) => "object",
+        }
+    }
+
+    /// A CloudFormation intrinsic: an object with a key that is `Ref`, `Condition` or starts
+    /// with `Fn::`.
+    pub fn is_intrinsic(&self) -> bool {
+        self.as_map().is_some_and(|m| {
+            m.keys()
+                .any(|k| k == "Ref" || k.starts_with("Fn::"))
+        })
+    }
+
+    /// Converts to JSON, the way `JSON.stringify` would see the value (non-finite numbers
+    /// become `null`).
+    pub fn to_json(&self) -> Json {
+        match &self.kind {
+            Kind::Null => Json::Null,
+            Kind::Bool(b) => Json::Bool(*b),
+            Kind::Number(n) => number_to_json(*n),
+            Kind::String(s) => Json::String(s.clone()),
+            Kind::Seq(v) => Json::Array(v.iter().map(Node::to_json).collect()),
+            Kind::Map(m) => {
+                let mut o = serde_json::Map::with_capacity(m.len());
+                for (k, e) in m.iter() {
+                    o.insert(k.clone(), e.value.to_json());
+                }
+                Json::Object(o)
+            }
+        }
+    }
+
+    /// Builds a tree from JSON; every node gets `span`.
+    pub fn from_json(v: &Json, span: Span) -> Node {
+        let kind = match v {
+            Json::Null => Kind::Null,
+            Json::Bool(b) => Kind::Bool(*b),
+            Json::Number(n) => Kind::Number(n.as_f64().unwrap_or(0.0)),
+            Json::String(s) => Kind::String(s.clone()),
+            Json::Array(a) => Kind::Seq(a.iter().map(|x| Node::from_json(x, span)).collect()),
+            Json::Object(o) => {
+                let mut m = Mapping::new();
+                for (k, x) in o {
+                    m.insert(k.clone(), span, Node::from_json(x, span));
+                }
+                Kind::Map(m)
+            }
+        };
+        Node { span, kind }
+    }
+
+    /// Number of nodes in this tree (for budgets).
+    pub fn count(&self) -> usize {
+        let mut n = 0;
+        let mut stack = vec![self];
+        while let Some(x) = stack.pop() {
+            n += 1;
+            match &x.kind {
+                Kind::Seq(v) => stack.extend(v.iter()),
+                Kind::Map(m) => stack.extend(m.values()),
+                _ => {}
+            }
+        }
+        n
+    }
+}
+
+/// A JS double as a JSON number: integral values within ±2^53 become integers, non-finite
+/// values become `null` (as `JSON.stringify` does).
+pub fn number_to_json(n: f64) -> Json {
+    if !n.is_finite() {
+        return Json::Null;
+    }
+    if n == n.trunc() && n.abs() <= 9_007_199_254_740_992.0 {
+        // -0 is written as 0 by JSON.stringify
+        return Json::Number(serde_json::Number::from(n as i64));
+    }
+    serde_json::Number::from_f64(n)
+        .map(Json::Number)
+        .unwrap_or(Json::Null)
+}
+
+/// JavaScript `String(value)` for the values a config can hold.
+pub fn js_to_string(node: &Node) -> String {
+    match &node.kind {
+        Kind::Null => "null".into(),
+        Kind::Bool(b) => b.to_string(),
+        Kind::Number(n) => crate::emit::json::js_number(*n),
+        Kind::String(s) => s.clone(),
+        Kind::Seq(v) => v
+            .iter()
+            .map(|x| match x.kind {
+                Kind::Null => String::new(),
+                _ => js_to_string(x),
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        Kind::Map(_) => "[object Object]".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Node {
+        Node::string(Span::NONE, x)
+    }
+
+    #[test]
+    fn js_key_order() {
+        let mut m = Mapping::new();
+        for k in ["zeta", "10", "2", "alpha", "01", "-1", "4294967295", "4294967294"] {
+            m.insert(k, Span::NONE, s(k));
+        }
+        let keys: Vec<&str> = m.keys().map(|k| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["2", "10", "4294967294", "zeta", "alpha", "01", "-1", "4294967295"]
+        );
+    }
+
+    #[test]
+    fn reassign_keeps_position() {
+        let mut m = Mapping::new();
+        m.insert("a", Span::NONE, s("1"));
+        m.insert("b", Span::NONE, s("2"));
+        m.insert("a", Span::NONE, s("3"));
+        let keys: Vec<&str> = m.keys().map(|k| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b"]);
+        assert_eq!(m.get("a").unwrap().as_str(), Some("3"));
+    }
+
+    #[test]
+    fn numbers_to_json() {
+        assert_eq!(number_to_json(1.0).to_string(), "1");
+        assert_eq!(number_to_json(-0.0).to_string(), "0");
+        assert_eq!(number_to_json(f64::INFINITY), Json::Null);
+        assert!(number_to_json(1.5).is_f64());
+    }
+}
