@@ -24,7 +24,13 @@ fn main() {
         println!("cargo:rerun-if-changed={}", dir.display());
         let ident: String = case
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
         writeln!(
             f,

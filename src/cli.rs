@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::{self, codes as general, Diag, Diags, RenderOptions};
+use crate::diagnostics::{self, Diag, Diags, RenderOptions, codes as general};
 use crate::emit::{self, Format};
 use crate::source::SourceMap;
-use crate::{expand, Input, Options};
+use crate::{Input, Options, expand};
 
 /// Exit statuses.
 pub mod exit {
@@ -153,8 +153,10 @@ impl Reporter {
             ColorChoice::Auto => {
                 if io.env_set("NO_COLOR") {
                     false
-                } else if io.env_set("FORCE_COLOR") && io.env.get("FORCE_COLOR").map(String::as_str) != Some("0")
-                    || io.env_set("CLICOLOR_FORCE") && io.env.get("CLICOLOR_FORCE").map(String::as_str) != Some("0")
+                } else if io.env_set("FORCE_COLOR")
+                    && io.env.get("FORCE_COLOR").map(String::as_str) != Some("0")
+                    || io.env_set("CLICOLOR_FORCE")
+                        && io.env.get("CLICOLOR_FORCE").map(String::as_str) != Some("0")
                 {
                     true
                 } else {
@@ -283,8 +285,11 @@ fn cmd_expand(args: &ExpandArgs, io: &mut Io, reporter: &Reporter) -> i32 {
     match &args.output {
         Some(path) => {
             if let Err(e) = write_atomically(path, text.as_bytes()) {
-                let d = Diag::error(&general::IO, format!("cannot write `{}`: {e}", path.display()))
-                    .help("check that the directory exists and is writable");
+                let d = Diag::error(
+                    &general::IO,
+                    format!("cannot write `{}`: {e}", path.display()),
+                )
+                .help("check that the directory exists and is writable");
                 reporter.report(&d.into(), &SourceMap::new(), io.stderr);
                 return exit::ERROR;
             }
@@ -307,7 +312,11 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { exit::ERROR } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
             let rendered = if io.env_set("NO_COLOR") || !io.stderr_is_terminal {
                 e.render().to_string()
             } else {

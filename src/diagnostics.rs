@@ -457,7 +457,11 @@ pub fn to_json(diag: &Diag, sources: &SourceMap) -> serde_json::Value {
 
 /// JSON document for a run: `{"diagnostics": [...], "errors": n, "warnings": n}`.
 pub fn render_json(diags: &Diags, sources: &SourceMap) -> String {
-    let list: Vec<serde_json::Value> = diags.sorted().into_iter().map(|d| to_json(d, sources)).collect();
+    let list: Vec<serde_json::Value> = diags
+        .sorted()
+        .into_iter()
+        .map(|d| to_json(d, sources))
+        .collect();
     let doc = json!({
         "diagnostics": list,
         "errors": diags.error_count(),

@@ -109,7 +109,10 @@ pub fn expand(input: &Input, opts: &Options) -> Expansion {
         Some(e) => e.clone(),
         None => std::env::vars().collect(),
     };
-    let text = sources.get(file_id).map(|f| f.text.clone()).unwrap_or_default();
+    let text = sources
+        .get(file_id)
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
     let instance_id = opts
         .instance_id
         .clone()
@@ -194,8 +197,13 @@ fn service_name(root: &yaml::Node) -> Result<String, Diag> {
         Some(n) => Err(Diag::error(&SERVICE_MISSING, "`service` is empty")
             .label(n.span, "no service name")
             .help("set `service: <name>`; it names the stack and every resource")),
-        None => Err(Diag::error(&SERVICE_MISSING, "the configuration has no `service`")
-            .label(source::Span::new(span.file, 0, 0), "expected `service: <name>`")
-            .help("add `service: <name>` at the top; it names the stack and every resource")),
+        None => Err(
+            Diag::error(&SERVICE_MISSING, "the configuration has no `service`")
+                .label(
+                    source::Span::new(span.file, 0, 0),
+                    "expected `service: <name>`",
+                )
+                .help("add `service: <name>` at the top; it names the stack and every resource"),
+        ),
     }
 }

@@ -154,7 +154,12 @@ impl SourceMap {
     }
 
     /// Adds a file and returns its id. `name` is what diagnostics show.
-    pub fn add(&mut self, name: impl Into<String>, path: impl AsRef<Path>, text: impl Into<Arc<str>>) -> FileId {
+    pub fn add(
+        &mut self,
+        name: impl Into<String>,
+        path: impl AsRef<Path>,
+        text: impl Into<Arc<str>>,
+    ) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile::new(
             name.into(),

@@ -2,7 +2,15 @@
 //! functions, versions and their outputs. (issue #5)
 
 use super::{Ctx, Template};
-use crate::diagnostics::Diags;
+use crate::declare_codes;
+use crate::diagnostics::{Code, Diags};
+
+declare_codes! { CODES; }
+
+/// Every code of the core passes (this module and `core`).
+pub fn codes() -> Vec<&'static Code> {
+    CODES.to_vec()
+}
 
 /// `package:setupProviderConfiguration`: log groups and the execution role.
 pub fn setup_provider_configuration(_ctx: &Ctx, _t: &mut Template, _diags: &mut Diags) {}

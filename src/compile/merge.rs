@@ -95,7 +95,10 @@ mod tests {
     #[test]
     fn merges_like_lodash() {
         let mut d = json!({"a": {"x": 1, "l": [{"E": "Allow", "A": 1}, 2]}, "b": 1});
-        lodash_merge(&mut d, &json!({"a": {"y": 2, "l": [{"E": "Deny"}]}, "b": null, "c": [1]}));
+        lodash_merge(
+            &mut d,
+            &json!({"a": {"y": 2, "l": [{"E": "Deny"}]}, "b": null, "c": [1]}),
+        );
         assert_eq!(
             d,
             json!({"a": {"x": 1, "l": [{"E": "Deny", "A": 1}, 2], "y": 2}, "b": null, "c": [1]})

@@ -22,7 +22,7 @@ pub mod naming;
 pub mod resources;
 pub mod state_machine;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
@@ -37,7 +37,12 @@ declare_codes! { COMPILE_CODES;
 /// Every code of the compile stage, all passes included.
 pub fn codes() -> Vec<&'static crate::diagnostics::Code> {
     let lists: &[&[&'static crate::diagnostics::Code]] = &[COMPILE_CODES, resources::CODES];
-    lists.iter().flat_map(|l| l.iter().copied()).collect()
+    let mut all: Vec<&'static crate::diagnostics::Code> =
+        lists.iter().flat_map(|l| l.iter().copied()).collect();
+    all.extend(functions::codes());
+    all.extend(state_machine::codes());
+    all.extend(events::codes());
+    all
 }
 
 /// What every pass reads.
@@ -106,12 +111,8 @@ impl<'a> Ctx<'a> {
             (None, Some(m)) => m.as_seq().map(|v| v.iter().collect()).unwrap_or_default(),
             _ => Vec::new(),
         };
-        list.iter().any(|p| {
-            matches!(
-                p.as_str(),
-                Some("serverless-step-functions") | Some("slsx")
-            )
-        })
+        list.iter()
+            .any(|p| matches!(p.as_str(), Some("serverless-step-functions") | Some("slsx")))
     }
 }
 
@@ -149,7 +150,10 @@ impl Template {
     }
 
     fn section_mut(&mut self, name: &str) -> &mut Map<String, Value> {
-        let root = self.root.as_object_mut().expect("template root is an object");
+        let root = self
+            .root
+            .as_object_mut()
+            .expect("template root is an object");
         let slot = root
             .entry(name.to_string())
             .or_insert_with(|| Value::Object(Map::new()));
@@ -227,7 +231,11 @@ pub fn compile(ctx: &Ctx, diags: &mut Diags) -> Template {
             .as_map()
             .and_then(|m| m.key_span("stepFunctions"))
             .unwrap_or(sf.span);
-        let plugins_span = ctx.config.get("plugins").map(|p| p.span).unwrap_or(Span::NONE);
+        let plugins_span = ctx
+            .config
+            .get("plugins")
+            .map(|p| p.span)
+            .unwrap_or(Span::NONE);
         diags.push(
             Diag::warning(
                 &PLUGIN_NOT_LOADED,

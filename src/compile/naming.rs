@@ -48,12 +48,18 @@ pub fn log_group_logical_id(function_key: &str) -> String {
 /// `hello` + hash → `HelloLambdaVersion<hash without non-alphanumerics>`.
 pub fn lambda_version_logical_id(function_key: &str, sha: &str) -> String {
     let sha: String = sha.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    format!("{}LambdaVersion{sha}", normalize_function_name(function_key))
+    format!(
+        "{}LambdaVersion{sha}",
+        normalize_function_name(function_key)
+    )
 }
 
 /// `hello` → `HelloLambdaFunctionQualifiedArn`.
 pub fn lambda_qualified_arn_output_logical_id(function_key: &str) -> String {
-    format!("{}LambdaFunctionQualifiedArn", normalize_function_name(function_key))
+    format!(
+        "{}LambdaFunctionQualifiedArn",
+        normalize_function_name(function_key)
+    )
 }
 
 pub const ROLE_LAMBDA_EXECUTION: &str = "IamRoleLambdaExecution";
@@ -65,7 +71,10 @@ pub const SERVICE_ENDPOINT_OUTPUT: &str = "ServiceEndpoint";
 
 /// Schedule event of a function: `<NF>EventsRuleSchedule<n>`.
 pub fn schedule_logical_id(function_key: &str, n: usize) -> String {
-    format!("{}EventsRuleSchedule{n}", normalize_function_name(function_key))
+    format!(
+        "{}EventsRuleSchedule{n}",
+        normalize_function_name(function_key)
+    )
 }
 
 /// Its permission: `<NF>LambdaPermissionEventsRuleSchedule<n>`.
@@ -78,7 +87,10 @@ pub fn lambda_schedule_permission_logical_id(function_key: &str, n: usize) -> St
 
 /// Scheduler-mode schedule of a function: `<NF>SchedulerSchedule<n>`.
 pub fn scheduler_schedule_logical_id(function_key: &str, n: usize) -> String {
-    format!("{}SchedulerSchedule{n}", normalize_function_name(function_key))
+    format!(
+        "{}SchedulerSchedule{n}",
+        normalize_function_name(function_key)
+    )
 }
 
 /// Function eventBridge rule (CloudFormation mode):
@@ -105,7 +117,10 @@ pub fn event_bridge_event_bus_logical_id(bus_name: &str) -> String {
 
 /// `<NF>CustomEventBridge<idx>`.
 pub fn custom_event_bridge_logical_id(function_key: &str, idx: usize) -> String {
-    format!("{}CustomEventBridge{idx}", normalize_function_name(function_key))
+    format!(
+        "{}CustomEventBridge{idx}",
+        normalize_function_name(function_key)
+    )
 }
 
 /// Export name of a generated output: `sls-<service>-<stage>-<OutputKey>`.
@@ -129,7 +144,12 @@ pub fn normalize_path_part(part: &str) -> String {
     // `{x}` → `xVar` (greedy: first `{` to last `}` of the part)
     let varred = match (dashed.find('{'), dashed.rfind('}')) {
         (Some(a), Some(b)) if a < b => {
-            format!("{}{}Var{}", &dashed[..a], &dashed[a + 1..b], &dashed[b + 1..])
+            format!(
+                "{}{}Var{}",
+                &dashed[..a],
+                &dashed[a + 1..b],
+                &dashed[b + 1..]
+            )
         }
         _ => dashed,
     };
@@ -238,17 +258,26 @@ pub fn activity_output_logical_id(name: &str) -> String {
 
 /// Schedule rule of a machine: `Norm(key) + "StepFunctionsEventsRuleSchedule" + i`.
 pub fn sfn_schedule_logical_id(key: &str, i: usize) -> String {
-    format!("{}StepFunctionsEventsRuleSchedule{i}", normalize_resource_name(key))
+    format!(
+        "{}StepFunctionsEventsRuleSchedule{i}",
+        normalize_resource_name(key)
+    )
 }
 
 /// Scheduler schedule of a machine: `Norm(key) + "StepFunctionsSchedulerSchedule" + i`.
 pub fn sfn_scheduler_logical_id(key: &str, i: usize) -> String {
-    format!("{}StepFunctionsSchedulerSchedule{i}", normalize_resource_name(key))
+    format!(
+        "{}StepFunctionsSchedulerSchedule{i}",
+        normalize_resource_name(key)
+    )
 }
 
 /// Role shared by a machine's schedules: `Norm(key) + "ScheduleToStepFunctionsRole"`.
 pub fn sfn_schedule_role_logical_id(key: &str) -> String {
-    format!("{}ScheduleToStepFunctionsRole", normalize_resource_name(key))
+    format!(
+        "{}ScheduleToStepFunctionsRole",
+        normalize_resource_name(key)
+    )
 }
 
 /// Schedule target id: `<key>StepFunctionsSchedule` (raw key).
@@ -263,7 +292,10 @@ pub fn sfn_schedule_policy_name(stage: &str, region: &str, service: &str, key: &
 
 /// cloudwatchEvent / eventBridge rule: `Norm(key) + "EventsRuleCloudWatchEvent" + i`.
 pub fn sfn_cloudwatch_event_logical_id(key: &str, i: usize) -> String {
-    format!("{}EventsRuleCloudWatchEvent{i}", normalize_resource_name(key))
+    format!(
+        "{}EventsRuleCloudWatchEvent{i}",
+        normalize_resource_name(key)
+    )
 }
 
 /// Its role: `Norm(key) + "EventToStepFunctionsRole"`.
@@ -309,14 +341,23 @@ mod tests {
     #[test]
     fn framework_examples() {
         assert_eq!(normalize_function_name("hello"), "Hello");
-        assert_eq!(normalize_function_name("my-func_x"), "MyDashfuncUnderscorex");
-        assert_eq!(lambda_logical_id("hello-world"), "HelloDashworldLambdaFunction");
+        assert_eq!(
+            normalize_function_name("my-func_x"),
+            "MyDashfuncUnderscorex"
+        );
+        assert_eq!(
+            lambda_logical_id("hello-world"),
+            "HelloDashworldLambdaFunction"
+        );
         assert_eq!(normalize_name_to_alpha_numeric_only("my-svc"), "Mysvc");
         assert_eq!(
             event_bridge_rule_logical_id("demo-dev-myfunc_x-rule-2"),
             "Demodevmyfuncxrule2EventBridgeRule"
         );
-        assert_eq!(event_bridge_event_bus_logical_id("my-bus"), "MyDashbusEventBridgeEventBus");
+        assert_eq!(
+            event_bridge_event_bus_logical_id("my-bus"),
+            "MyDashbusEventBridgeEventBus"
+        );
     }
 
     #[test]
@@ -329,7 +370,10 @@ mod tests {
         assert_eq!(normalize_path_part("{proxy+}"), "ProxyVar");
         assert_eq!(normalize_path("users/{id}"), "UsersIdVar");
         assert_eq!(method_logical_id("", "GET"), "ApiGatewayMethodGet");
-        assert_eq!(extract_authorizer_name_from_arn("arn:aws:lambda:us-east-1:1:function:svc-dev-auth"), "auth");
+        assert_eq!(
+            extract_authorizer_name_from_arn("arn:aws:lambda:us-east-1:1:function:svc-dev-auth"),
+            "auth"
+        );
     }
 
     #[test]
@@ -342,11 +386,17 @@ mod tests {
             state_machine_logical_id("k", None, Some("s3-triggered-dev")),
             "S3DashtriggeredDashdev"
         );
-        assert_eq!(state_machine_logical_id("k", Some("S3Machine"), Some("x")), "S3Machine");
+        assert_eq!(
+            state_machine_logical_id("k", Some("S3Machine"), Some("x")),
+            "S3Machine"
+        );
         assert_eq!(
             state_machine_logical_id("k", None, Some("i-was-triggered-by-an-s3-put")),
             "IDashwasDashtriggeredDashbyDashanDashs3Dashput"
         );
-        assert_eq!(notifications_rule_logical_id("SM", "TIMED_OUT"), "SMNotificationsTIMEDOUTEventRule");
+        assert_eq!(
+            notifications_rule_logical_id("SM", "TIMED_OUT"),
+            "SMNotificationsTIMEDOUTEventRule"
+        );
     }
 }

@@ -124,7 +124,10 @@ fn merge_custom_resources(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 .and_then(Value::as_object_mut)
                 .expect("checked above");
             match attr.as_str() {
-                "Condition" | "CreationPolicy" | "DeletionPolicy" | "UpdatePolicy"
+                "Condition"
+                | "CreationPolicy"
+                | "DeletionPolicy"
+                | "UpdatePolicy"
                 | "UpdateReplacePolicy" => {
                     res.insert(attr.clone(), value);
                 }

@@ -5,7 +5,7 @@ pub mod normalize;
 use std::path::{Path, PathBuf};
 
 use crate::declare_codes;
-use crate::diagnostics::{codes as general, Diag};
+use crate::diagnostics::{Diag, codes as general};
 use crate::source::{FileId, SourceMap, Span};
 use crate::yaml::{self, LoadOptions, Node};
 
@@ -33,7 +33,11 @@ pub enum Input {
     /// A config file, or a directory holding one.
     Path(PathBuf),
     /// Text read from stdin; `name` is what diagnostics call it, `dir` the service directory.
-    Text { name: String, dir: PathBuf, text: String },
+    Text {
+        name: String,
+        dir: PathBuf,
+        text: String,
+    },
 }
 
 /// A located config file: its path and the service directory.
@@ -44,7 +48,10 @@ pub struct Located {
 }
 
 fn unsupported_js(path: &Path) -> Diag {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("config");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("config");
     Diag::error(
         &general::CONFIG_UNSUPPORTED,
         format!("`{name}` is a JavaScript/TypeScript config, which needs Node to evaluate"),
@@ -90,12 +97,18 @@ pub fn locate(path: &Path) -> Result<Located, Diag> {
                 &general::CONFIG_UNSUPPORTED,
                 format!("`{}` has an unsupported extension", path.display()),
             )
-            .help("the service config must be a .yml, .yaml or .json file"))
+            .help("the service config must be a .yml, .yaml or .json file"));
         }
     }
     let dir = path
         .parent()
-        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
         .unwrap_or(Path::new("."))
         .to_path_buf();
     Ok(Located {
@@ -155,13 +168,21 @@ pub fn check_root(root: &Node) -> Result<(), Diag> {
     if root.as_map().is_some() {
         return Ok(());
     }
-    let what = if root.is_null() { "empty" } else { root.type_name() };
+    let what = if root.is_null() {
+        "empty"
+    } else {
+        root.type_name()
+    };
     Err(Diag::error(
         &general::CONFIG_SHAPE,
         format!("the configuration must be a mapping, but it is {what}"),
     )
     .label(
-        if root.span.is_none() { Span::NONE } else { root.span },
+        if root.span.is_none() {
+            Span::NONE
+        } else {
+            root.span
+        },
         "expected `service:`, `provider:`, … here",
     )
     .help("a serverless config is a mapping with at least `service` and `provider`"))

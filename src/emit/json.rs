@@ -205,7 +205,10 @@ mod tests {
     #[test]
     fn strings_like_javascript() {
         let mut s = String::new();
-        write_string(&mut s, "a\"b\\c\u{8}\u{c}\n\r\t\u{1}\u{1f}\u{7f}\u{2028}😀/</script>");
+        write_string(
+            &mut s,
+            "a\"b\\c\u{8}\u{c}\n\r\t\u{1}\u{1f}\u{7f}\u{2028}😀/</script>",
+        );
         assert_eq!(
             s,
             "\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001f\u{7f}\u{2028}😀/</script>\""
@@ -219,6 +222,9 @@ mod tests {
             to_pretty(&v, 2),
             "{\n  \"2\": true,\n  \"10\": 1,\n  \"b\": [\n    1,\n    {\n      \"x\": []\n    }\n  ],\n  \"a\": {}\n}"
         );
-        assert_eq!(to_compact(&json!({"Ref": "x", "n": 1.5})), "{\"Ref\":\"x\",\"n\":1.5}");
+        assert_eq!(
+            to_compact(&json!({"Ref": "x", "n": 1.5})),
+            "{\"Ref\":\"x\",\"n\":1.5}"
+        );
     }
 }

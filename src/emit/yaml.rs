@@ -113,7 +113,8 @@ fn write_scalar(out: &mut String, v: &Value, ind: usize) {
 fn write_str(out: &mut String, s: &str, ind: usize) {
     let block_ok = s.contains('\n')
         && !s.starts_with([' ', '\t'])
-        && s.chars().all(|c| c == '\n' || (!c.is_control() && c != '\u{feff}'))
+        && s.chars()
+            .all(|c| c == '\n' || (!c.is_control() && c != '\u{feff}'))
         && !s.lines().any(|l| l.ends_with(' ') || l.ends_with('\t'));
     if block_ok {
         let chomp = if s.ends_with("\n\n") {
@@ -154,8 +155,20 @@ fn needs_quotes(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     if matches!(
         lower.as_str(),
-        "~" | "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | ".inf"
-            | "-.inf" | "+.inf" | ".nan" | "<<"
+        "~" | "null"
+            | "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "y"
+            | "n"
+            | ".inf"
+            | "-.inf"
+            | "+.inf"
+            | ".nan"
+            | "<<"
     ) {
         return true;
     }

@@ -25,4 +25,5 @@ pub struct VarsInput<'a> {
 }
 
 /// Resolves every variable in `root` in place.
-pub fn resolve(_root: &mut Node, _input: &VarsInput, _sources: &mut SourceMap, _diags: &mut Diags) {}
+pub fn resolve(_root: &mut Node, _input: &VarsInput, _sources: &mut SourceMap, _diags: &mut Diags) {
+}

@@ -4,9 +4,9 @@ use std::collections::{HashMap, HashSet};
 
 use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
 
-use super::node::{js_to_string, Kind, Mapping, Node};
+use super::node::{Kind, Mapping, Node, js_to_string};
 use super::scalar;
-use super::{codes, CFN_TAGS};
+use super::{CFN_TAGS, codes};
 use crate::diagnostics::Diag;
 use crate::source::{FileId, Span};
 
@@ -205,9 +205,14 @@ impl<'a> Loader<'a> {
                         }
                         None => {
                             self.error(
-                                Diag::error(&codes::UNDEFINED_ALIAS, format!("unidentified alias \"{anchor}\""))
-                                    .label(sp, "no anchor with this name was defined before")
-                                    .help(format!("define the anchor first with `&{anchor}` on the node to reuse")),
+                                Diag::error(
+                                    &codes::UNDEFINED_ALIAS,
+                                    format!("unidentified alias \"{anchor}\""),
+                                )
+                                .label(sp, "no anchor with this name was defined before")
+                                .help(format!(
+                                    "define the anchor first with `&{anchor}` on the node to reuse"
+                                )),
                             );
                             return;
                         }
@@ -334,7 +339,10 @@ impl<'a> Loader<'a> {
             .problem_mark()
             .map(|m| (m.index as usize).min(text_len))
             .unwrap_or(0);
-        let mut d = Diag::error(&codes::SYNTAX, format!("YAML syntax error: {}", e.problem()));
+        let mut d = Diag::error(
+            &codes::SYNTAX,
+            format!("YAML syntax error: {}", e.problem()),
+        );
         let sp = Span::new(self.file, at, (at + 1).min(text_len).max(at));
         let what = if at >= text_len {
             "the file ends here".to_string()
@@ -346,7 +354,9 @@ impl<'a> Loader<'a> {
             let c = (cm.index as usize).min(text_len);
             if c != at {
                 let ctx_text = match ctx {
-                    "while scanning a quoted scalar" => "the quoted string starts here and is never closed".to_string(),
+                    "while scanning a quoted scalar" => {
+                        "the quoted string starts here and is never closed".to_string()
+                    }
                     "while parsing a flow mapping" => "the `{` mapping starts here".to_string(),
                     "while parsing a flow sequence" => "the `[` sequence starts here".to_string(),
                     other => other.trim_start_matches("while ").to_string(),
@@ -355,7 +365,9 @@ impl<'a> Loader<'a> {
             }
         }
         let help = match e.problem() {
-            p if p.contains("end of stream") && e.context() == Some("while scanning a quoted scalar") => {
+            p if p.contains("end of stream")
+                && e.context() == Some("while scanning a quoted scalar") =>
+            {
                 "close the quote; a quoted string may span lines but must end with the same quote character"
             }
             p if p.contains("mapping values are not allowed") => {
@@ -372,7 +384,12 @@ impl<'a> Loader<'a> {
         self.fatal = true;
     }
 
-    fn collection_tag(&mut self, tag: Option<String>, start: Mark, end: Mark) -> Option<(Tag, String)> {
+    fn collection_tag(
+        &mut self,
+        tag: Option<String>,
+        start: Mark,
+        end: Mark,
+    ) -> Option<(Tag, String)> {
         let tag = tag?;
         match classify_tag(&tag) {
             Some(t) => Some((t, tag)),
@@ -385,9 +402,14 @@ impl<'a> Loader<'a> {
     }
 
     fn unknown_tag(&mut self, sp: Span, tag: &str) {
-        let shown = tag.strip_prefix("tag:yaml.org,2002:").map(|t| format!("!!{t}")).unwrap_or_else(|| tag.to_string());
-        let mut d = Diag::error(&codes::UNKNOWN_TAG, format!("unknown tag `{shown}`"))
-            .label(sp, "this tag is not part of the Serverless Framework's YAML schema");
+        let shown = tag
+            .strip_prefix("tag:yaml.org,2002:")
+            .map(|t| format!("!!{t}"))
+            .unwrap_or_else(|| tag.to_string());
+        let mut d = Diag::error(&codes::UNKNOWN_TAG, format!("unknown tag `{shown}`")).label(
+            sp,
+            "this tag is not part of the Serverless Framework's YAML schema",
+        );
         let name = tag.trim_start_matches('!');
         let suggestion = CFN_TAGS
             .iter()
@@ -498,11 +520,20 @@ impl<'a> Loader<'a> {
                                 _ => Node::seq(sp, Vec::new()),
                             }
                         } else {
-                            let want = if matches!(name.as_str(), "map" | "set") { "mapping" } else { "sequence" };
+                            let want = if matches!(name.as_str(), "map" | "set") {
+                                "mapping"
+                            } else {
+                                "sequence"
+                            };
                             self.error(
-                                Diag::error(&codes::BAD_TAG_VALUE, format!("unacceptable node kind for `{shown}`"))
-                                    .label(sp, format!("it should be a {want}, not a scalar"))
-                                    .help("remove the tag or write the value as the collection it names"),
+                                Diag::error(
+                                    &codes::BAD_TAG_VALUE,
+                                    format!("unacceptable node kind for `{shown}`"),
+                                )
+                                .label(sp, format!("it should be a {want}, not a scalar"))
+                                .help(
+                                    "remove the tag or write the value as the collection it names",
+                                ),
                             );
                             Node::null(sp)
                         }
@@ -530,50 +561,78 @@ impl<'a> Loader<'a> {
                 m.insert(long_form(name), sp, node);
                 Node::map(sp, m)
             }
-            Some((Tag::Core(name), _)) => match name.as_str() {
-                "seq" => node,
-                "omap" => {
-                    let mut seen = HashSet::new();
-                    let ok = node.as_seq().unwrap_or(&[]).iter().all(|p| {
-                        p.as_map().is_some_and(|m| {
-                            m.len() == 1 && seen.insert(m.keys().next().cloned().unwrap_or_default())
-                        })
-                    });
-                    if !ok {
-                        self.bad_tag_value(sp, "!!omap", "an ordered map is a sequence of one-key mappings with distinct keys");
+            Some((Tag::Core(name), _)) => {
+                match name.as_str() {
+                    "seq" => node,
+                    "omap" => {
+                        let mut seen = HashSet::new();
+                        let ok = node.as_seq().unwrap_or(&[]).iter().all(|p| {
+                            p.as_map().is_some_and(|m| {
+                                m.len() == 1
+                                    && seen.insert(m.keys().next().cloned().unwrap_or_default())
+                            })
+                        });
+                        if !ok {
+                            self.bad_tag_value(sp, "!!omap", "an ordered map is a sequence of one-key mappings with distinct keys");
+                        }
+                        node
                     }
-                    node
-                }
-                "pairs" => {
-                    let mut out = Vec::new();
-                    for p in node.as_seq().unwrap_or(&[]) {
-                        match p.as_map() {
-                            Some(m) if m.len() == 1 => {
-                                let (k, e) = m.iter().next().expect("one entry");
-                                out.push(Node::seq(p.span, vec![Node::string(e.key_span, k.clone()), e.value.clone()]));
-                            }
-                            _ => {
-                                self.bad_tag_value(sp, "!!pairs", "pairs are a sequence of one-key mappings");
-                                return Node::null(sp);
+                    "pairs" => {
+                        let mut out = Vec::new();
+                        for p in node.as_seq().unwrap_or(&[]) {
+                            match p.as_map() {
+                                Some(m) if m.len() == 1 => {
+                                    let (k, e) = m.iter().next().expect("one entry");
+                                    out.push(Node::seq(
+                                        p.span,
+                                        vec![Node::string(e.key_span, k.clone()), e.value.clone()],
+                                    ));
+                                }
+                                _ => {
+                                    self.bad_tag_value(
+                                        sp,
+                                        "!!pairs",
+                                        "pairs are a sequence of one-key mappings",
+                                    );
+                                    return Node::null(sp);
+                                }
                             }
                         }
+                        Node::seq(sp, out)
                     }
-                    Node::seq(sp, out)
-                }
-                other => {
-                    let want = if matches!(other, "map" | "set") { "mapping" } else { "scalar" };
-                    if matches!(other, "map" | "set" | "str" | "int" | "float" | "bool" | "null" | "binary" | "timestamp") {
-                        self.error(
-                            Diag::error(&codes::BAD_TAG_VALUE, format!("unacceptable node kind for `!!{other}`"))
+                    other => {
+                        let want = if matches!(other, "map" | "set") {
+                            "mapping"
+                        } else {
+                            "scalar"
+                        };
+                        if matches!(
+                            other,
+                            "map"
+                                | "set"
+                                | "str"
+                                | "int"
+                                | "float"
+                                | "bool"
+                                | "null"
+                                | "binary"
+                                | "timestamp"
+                        ) {
+                            self.error(
+                                Diag::error(
+                                    &codes::BAD_TAG_VALUE,
+                                    format!("unacceptable node kind for `!!{other}`"),
+                                )
                                 .label(sp, format!("it should be a {want}, not a sequence"))
                                 .help("remove the tag or write the value as the type it names"),
-                        );
-                    } else {
-                        self.unknown_tag(sp, &format!("tag:yaml.org,2002:{other}"));
+                            );
+                        } else {
+                            self.unknown_tag(sp, &format!("tag:yaml.org,2002:{other}"));
+                        }
+                        Node::null(sp)
                     }
-                    Node::null(sp)
                 }
-            },
+            }
         }
     }
 
@@ -592,17 +651,40 @@ impl<'a> Loader<'a> {
                     if node.as_map().is_some_and(|m| m.values().all(Node::is_null)) {
                         node
                     } else {
-                        self.bad_tag_value(sp, "!!set", "every value of a set must be empty (null)");
+                        self.bad_tag_value(
+                            sp,
+                            "!!set",
+                            "every value of a set must be empty (null)",
+                        );
                         Node::null(sp)
                     }
                 }
                 other => {
-                    let want = if matches!(other, "seq" | "omap" | "pairs") { "sequence" } else { "scalar" };
-                    if matches!(other, "seq" | "omap" | "pairs" | "str" | "int" | "float" | "bool" | "null" | "binary" | "timestamp") {
+                    let want = if matches!(other, "seq" | "omap" | "pairs") {
+                        "sequence"
+                    } else {
+                        "scalar"
+                    };
+                    if matches!(
+                        other,
+                        "seq"
+                            | "omap"
+                            | "pairs"
+                            | "str"
+                            | "int"
+                            | "float"
+                            | "bool"
+                            | "null"
+                            | "binary"
+                            | "timestamp"
+                    ) {
                         self.error(
-                            Diag::error(&codes::BAD_TAG_VALUE, format!("unacceptable node kind for `!!{other}`"))
-                                .label(sp, format!("it should be a {want}, not a mapping"))
-                                .help("remove the tag or write the value as the type it names"),
+                            Diag::error(
+                                &codes::BAD_TAG_VALUE,
+                                format!("unacceptable node kind for `!!{other}`"),
+                            )
+                            .label(sp, format!("it should be a {want}, not a mapping"))
+                            .help("remove the tag or write the value as the type it names"),
                         );
                     } else {
                         self.unknown_tag(sp, &format!("tag:yaml.org,2002:{other}"));
@@ -625,7 +707,12 @@ impl<'a> Loader<'a> {
                 items.push(node);
                 true
             }
-            Frame::Map { key, map, overridable, .. } => {
+            Frame::Map {
+                key,
+                map,
+                overridable,
+                ..
+            } => {
                 let Some(k) = key.take() else {
                     // this node is a key
                     if let Kind::Seq(items) = &node.kind
@@ -633,9 +720,12 @@ impl<'a> Loader<'a> {
                     {
                         let sp = node.span;
                         self.error(
-                            Diag::error(&codes::BAD_KEY, "nested arrays are not supported inside keys")
-                                .label(sp, "this key is a sequence of sequences")
-                                .help("use a plain string as the key"),
+                            Diag::error(
+                                &codes::BAD_KEY,
+                                "nested arrays are not supported inside keys",
+                            )
+                            .label(sp, "this key is a sequence of sequences")
+                            .help("use a plain string as the key"),
                         );
                         return false;
                     }
@@ -667,9 +757,15 @@ impl<'a> Loader<'a> {
                     }
                     if let Some(sp) = bad {
                         self.error(
-                            Diag::error(&codes::BAD_MERGE, "cannot merge mappings; the provided source object is unacceptable")
-                                .label(sp, "a merge key (`<<`) takes a mapping or a list of mappings")
-                                .secondary(k.span, "merge key"),
+                            Diag::error(
+                                &codes::BAD_MERGE,
+                                "cannot merge mappings; the provided source object is unacceptable",
+                            )
+                            .label(
+                                sp,
+                                "a merge key (`<<`) takes a mapping or a list of mappings",
+                            )
+                            .secondary(k.span, "merge key"),
                         );
                     }
                     return true;

@@ -9,8 +9,8 @@ pub mod loader;
 pub mod node;
 pub mod scalar;
 
-pub use loader::{load, long_form, Limits, LoadOptions};
-pub use node::{is_array_index, js_to_string, number_to_json, Entry, Kind, Mapping, Node};
+pub use loader::{Limits, LoadOptions, load, long_form};
+pub use node::{Entry, Kind, Mapping, Node, is_array_index, js_to_string, number_to_json};
 
 use crate::declare_codes;
 use crate::diagnostics::Diag;
@@ -18,8 +18,23 @@ use crate::source::{FileId, Span};
 
 /// The CloudFormation short-form tags the framework's schema accepts.
 pub const CFN_TAGS: [&str; 17] = [
-    "And", "Base64", "Cidr", "Condition", "Equals", "FindInMap", "GetAtt", "GetAZs", "If",
-    "ImportValue", "Join", "Not", "Or", "Ref", "Select", "Split", "Sub",
+    "And",
+    "Base64",
+    "Cidr",
+    "Condition",
+    "Equals",
+    "FindInMap",
+    "GetAtt",
+    "GetAZs",
+    "If",
+    "ImportValue",
+    "Join",
+    "Not",
+    "Or",
+    "Ref",
+    "Select",
+    "Split",
+    "Sub",
 ];
 
 pub mod codes {
@@ -59,7 +74,10 @@ pub fn decode_utf8(bytes: Vec<u8>) -> Result<String, (String, usize)> {
 /// The diagnostic for invalid UTF-8 at byte `at` of `file`.
 pub fn invalid_utf8(file: FileId, at: usize) -> Diag {
     Diag::error(&codes::INVALID_UTF8, "the file is not valid UTF-8")
-        .label(Span::new(file, at, at + 1), "this byte does not start a valid UTF-8 character")
+        .label(
+            Span::new(file, at, at + 1),
+            "this byte does not start a valid UTF-8 character",
+        )
         .help("save the file as UTF-8 (the framework would silently replace the bytes with U+FFFD)")
 }
 

@@ -53,7 +53,9 @@ pub fn is_array_index(key: &str) -> bool {
     if !key.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    key.parse::<u64>().map(|n| n < 4_294_967_295).unwrap_or(false)
+    key.parse::<u64>()
+        .map(|n| n < 4_294_967_295)
+        .unwrap_or(false)
 }
 
 impl Mapping {
@@ -106,7 +108,8 @@ impl Mapping {
                 .keys()
                 .position(|k| !is_array_index(k) || k.parse::<u64>().unwrap_or(0) > n)
                 .unwrap_or(self.entries.len());
-            self.entries.shift_insert(pos, key, Entry { key_span, value });
+            self.entries
+                .shift_insert(pos, key, Entry { key_span, value });
         } else {
             self.entries.insert(key, Entry { key_span, value });
         }
@@ -271,10 +274,8 @@ impl Node {
     /// A CloudFormation intrinsic: an object with a key that is `Ref`, `Condition` or starts
     /// with `Fn::`.
     pub fn is_intrinsic(&self) -> bool {
-        self.as_map().is_some_and(|m| {
-            m.keys()
-                .any(|k| k == "Ref" || k.starts_with("Fn::"))
-        })
+        self.as_map()
+            .is_some_and(|m| m.keys().any(|k| k == "Ref" || k.starts_with("Fn::")))
     }
 
     /// Converts to JSON, the way `JSON.stringify` would see the value (non-finite numbers
@@ -376,13 +377,31 @@ mod tests {
     #[test]
     fn js_key_order() {
         let mut m = Mapping::new();
-        for k in ["zeta", "10", "2", "alpha", "01", "-1", "4294967295", "4294967294"] {
+        for k in [
+            "zeta",
+            "10",
+            "2",
+            "alpha",
+            "01",
+            "-1",
+            "4294967295",
+            "4294967294",
+        ] {
             m.insert(k, Span::NONE, s(k));
         }
         let keys: Vec<&str> = m.keys().map(|k| k.as_str()).collect();
         assert_eq!(
             keys,
-            ["2", "10", "4294967294", "zeta", "alpha", "01", "-1", "4294967295"]
+            [
+                "2",
+                "10",
+                "4294967294",
+                "zeta",
+                "alpha",
+                "01",
+                "-1",
+                "4294967295"
+            ]
         );
     }
 

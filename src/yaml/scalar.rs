@@ -113,8 +113,10 @@ pub fn parse_float(s: &str) -> Option<f64> {
         _ => (1.0, &lower[..]),
     };
     // specials: [-+]?.inf (exact case forms) and .nan (no sign)
-    let special_inf = matches!(&s.trim_start_matches(['-', '+']), &".inf" | &".Inf" | &".INF")
-        && s.len() - s.trim_start_matches(['-', '+']).len() <= 1;
+    let special_inf = matches!(
+        &s.trim_start_matches(['-', '+']),
+        &".inf" | &".Inf" | &".INF"
+    ) && s.len() - s.trim_start_matches(['-', '+']).len() <= 1;
     if special_inf {
         return Some(sign * f64::INFINITY);
     }
@@ -203,7 +205,15 @@ pub fn parse_timestamp(s: &str) -> Option<f64> {
         if s.len() != 10 {
             return None;
         }
-        return Some(make_utc(year as f64, month as f64 - 1.0, day as f64, 0.0, 0.0, 0.0, 0.0));
+        return Some(make_utc(
+            year as f64,
+            month as f64 - 1.0,
+            day as f64,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+        ));
     }
     // separator: T, t, or one or more spaces/tabs
     match b[i] {

@@ -95,7 +95,11 @@ fn check_fixture(case: &str, dir: &Path) {
         if std::env::var("SLSX_BLESS").is_ok() {
             std::fs::write(dir.join("expected.stderr"), &r.stderr).expect("bless");
         }
-        assert_eq!(r.code, want_code, "exit status of {case}\nstderr:\n{}", r.stderr);
+        assert_eq!(
+            r.code, want_code,
+            "exit status of {case}\nstderr:\n{}",
+            r.stderr
+        );
         assert_eq!(
             normalize_newlines(&r.stderr),
             normalize_newlines(&expected),
@@ -110,11 +114,16 @@ fn check_fixture(case: &str, dir: &Path) {
         if std::env::var("SLSX_BLESS").is_ok() {
             std::fs::write(dir.join("warnings"), &r.stderr).expect("bless");
         }
-        assert_eq!(normalize_newlines(&r.stderr), normalize_newlines(&warnings), "warnings of {case}");
+        assert_eq!(
+            normalize_newlines(&r.stderr),
+            normalize_newlines(&warnings),
+            "warnings of {case}"
+        );
     }
     let expected_path = dir.join("expected.json");
     let expected: Value = serde_json::from_str(
-        &read_opt(&expected_path).unwrap_or_else(|| panic!("{case}: no expected.json or expected.stderr")),
+        &read_opt(&expected_path)
+            .unwrap_or_else(|| panic!("{case}: no expected.json or expected.stderr")),
     )
     .expect("expected.json parses");
     let actual: Value = serde_json::from_str(&r.stdout).expect("slsx output parses");
@@ -182,7 +191,12 @@ pub fn normalise(v: &Value) -> Value {
 
 fn in_plugin_scope(id: &str, res: &Value) -> bool {
     let ty = res.get("Type").and_then(Value::as_str).unwrap_or("");
-    if ["ServerlessDeploymentBucket", "ServerlessDeploymentBucketPolicy", "IamRoleLambdaExecution"].contains(&id)
+    if [
+        "ServerlessDeploymentBucket",
+        "ServerlessDeploymentBucketPolicy",
+        "IamRoleLambdaExecution",
+    ]
+    .contains(&id)
         || ty == "AWS::Lambda::Function"
         || ty == "AWS::Lambda::Version"
     {
@@ -213,20 +227,32 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
                     return Some(format!("{path}/{k}: unexpected in actual"));
                 }
             }
-            x.iter().find_map(|(k, v)| first_difference(v, &y[k.as_str()], &format!("{path}/{k}")))
+            x.iter()
+                .find_map(|(k, v)| first_difference(v, &y[k.as_str()], &format!("{path}/{k}")))
         }
         (Value::Array(x), Value::Array(y)) => {
             if x.len() != y.len() {
-                return Some(format!("{path}: list of {} != list of {}: {} vs {}", x.len(), y.len(), short(a), short(b)));
+                return Some(format!(
+                    "{path}: list of {} != list of {}: {} vs {}",
+                    x.len(),
+                    y.len(),
+                    short(a),
+                    short(b)
+                ));
             }
-            x.iter().zip(y).enumerate().find_map(|(i, (p, q))| first_difference(p, q, &format!("{path}/{i}")))
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| first_difference(p, q, &format!("{path}/{i}")))
         }
         (Value::String(x), Value::String(y)) if x != y => {
             let i = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
             let from = i.saturating_sub(20);
             let ex: String = x.chars().skip(from).take(60).collect();
             let got: String = y.chars().skip(from).take(60).collect();
-            Some(format!("{path}: strings differ at char {i}: expected {ex:?} got {got:?}"))
+            Some(format!(
+                "{path}: strings differ at char {i}: expected {ex:?} got {got:?}"
+            ))
         }
         _ if a != b => Some(format!("{path}: {} != {}", short(a), short(b))),
         _ => None,
@@ -235,27 +261,44 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 
 fn short(v: &Value) -> String {
     let s = v.to_string();
-    if s.len() > 160 { format!("{}...", &s[..s.char_indices().nth(157).map(|(i, _)| i).unwrap_or(s.len())]) } else { s }
+    if s.len() > 160 {
+        format!(
+            "{}...",
+            &s[..s.char_indices().nth(157).map(|(i, _)| i).unwrap_or(s.len())]
+        )
+    } else {
+        s
+    }
 }
 
 /// Compares two templates; returns the problems (empty when they match).
 pub fn compare(expected: &Value, actual: &Value, plugin_scope: bool) -> Vec<String> {
     let (e, a) = (normalise(expected), normalise(actual));
     let empty = serde_json::Map::new();
-    let sect = |t: &Value, k: &str| t.get(k).and_then(Value::as_object).cloned().unwrap_or_else(|| empty.clone());
+    let sect = |t: &Value, k: &str| {
+        t.get(k)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_else(|| empty.clone())
+    };
     let (mut er, mut ar) = (sect(&e, "Resources"), sect(&a, "Resources"));
     let (mut eo, mut ao) = (sect(&e, "Outputs"), sect(&a, "Outputs"));
     if plugin_scope {
         er.retain(|k, v| in_plugin_scope(k, v));
         ar.retain(|k, v| in_plugin_scope(k, v));
-        let core_out = |k: &str| k == "ServerlessDeploymentBucketName" || k.ends_with("LambdaFunctionQualifiedArn");
+        let core_out = |k: &str| {
+            k == "ServerlessDeploymentBucketName" || k.ends_with("LambdaFunctionQualifiedArn")
+        };
         eo.retain(|k, _| !core_out(k));
         ao.retain(|k, _| !core_out(k));
     }
     let mut problems = Vec::new();
     for (id, r) in &er {
         match ar.get(id) {
-            None => problems.push(format!("  resource {id}: missing ({})", r.get("Type").and_then(Value::as_str).unwrap_or("?"))),
+            None => problems.push(format!(
+                "  resource {id}: missing ({})",
+                r.get("Type").and_then(Value::as_str).unwrap_or("?")
+            )),
             Some(x) => {
                 if let Some(d) = first_difference(r, x, "") {
                     problems.push(format!("  resource {id}: {d}"));
@@ -265,7 +308,10 @@ pub fn compare(expected: &Value, actual: &Value, plugin_scope: bool) -> Vec<Stri
     }
     for (id, r) in &ar {
         if !er.contains_key(id) {
-            problems.push(format!("  resource {id}: unexpected ({})", r.get("Type").and_then(Value::as_str).unwrap_or("?")));
+            problems.push(format!(
+                "  resource {id}: unexpected ({})",
+                r.get("Type").and_then(Value::as_str).unwrap_or("?")
+            ));
         }
     }
     for (id, o) in &eo {
@@ -284,8 +330,15 @@ pub fn compare(expected: &Value, actual: &Value, plugin_scope: bool) -> Vec<Stri
         }
     }
     if !plugin_scope {
-        let mut keys: Vec<&String> = e.as_object().map(|o| o.keys().collect()).unwrap_or_default();
-        for k in a.as_object().map(|o| o.keys().collect::<Vec<_>>()).unwrap_or_default() {
+        let mut keys: Vec<&String> = e
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        for k in a
+            .as_object()
+            .map(|o| o.keys().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
             if !keys.contains(&k) {
                 keys.push(k);
             }
@@ -294,7 +347,11 @@ pub fn compare(expected: &Value, actual: &Value, plugin_scope: bool) -> Vec<Stri
             if k == "Resources" || k == "Outputs" {
                 continue;
             }
-            if let Some(d) = first_difference(e.get(k).unwrap_or(&Value::Null), a.get(k).unwrap_or(&Value::Null), &format!("/{k}")) {
+            if let Some(d) = first_difference(
+                e.get(k).unwrap_or(&Value::Null),
+                a.get(k).unwrap_or(&Value::Null),
+                &format!("/{k}"),
+            ) {
                 problems.push(format!("  template {k}: {d}"));
             }
         }
