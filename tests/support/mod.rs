@@ -79,7 +79,7 @@ pub fn run_fixture(case: &str) {
 
 fn check_fixture(case: &str, dir: &Path) {
     let rel = format!("fixtures/{case}");
-    let env = fixture_env(&dir);
+    let env = fixture_env(dir);
     let extra = read_opt(&dir.join("args")).unwrap_or_default();
     let mut args: Vec<&str> = vec!["expand", &rel];
     args.extend(extra.split_whitespace());
