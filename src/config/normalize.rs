@@ -94,7 +94,7 @@ fn merge_array_form(map: &mut Mapping, key: &str, diags: &mut Diags) {
         return;
     };
     let mut memo = Node::map(node.span, Mapping::new());
-    for item in items {
+    for (i, item) in items.iter().enumerate() {
         if !item.is_truthy() {
             continue;
         }
@@ -112,8 +112,9 @@ fn merge_array_form(map: &mut Mapping, key: &str, diags: &mut Diags) {
                 Diag::error(
                     &MERGE_INPUT,
                     format!(
-                        "an item of the `{key}` list is {} `{}`, not an object",
+                        "item {i} of the `{key}` list is {} {} (`{}`), not an object",
                         article(item.type_name()),
+                        item.type_name(),
                         crate::yaml::js_to_string(item)
                     ),
                 )
@@ -146,7 +147,8 @@ fn drop_null_functions(map: &mut Mapping, diags: &mut Diags) {
                 Diag::error(
                     &SCHEMA,
                     format!(
-                        "`functions` must be a mapping, but it is {}",
+                        "`functions` must be a mapping, but it is {} {}",
+                        article(functions.type_name()),
                         functions.type_name()
                     ),
                 )
@@ -168,7 +170,8 @@ fn drop_null_functions(map: &mut Mapping, diags: &mut Diags) {
                 Diag::error(
                     &SCHEMA,
                     format!(
-                        "function `{key}` must be a mapping, but it is {}",
+                        "function `{key}` must be a mapping, but it is {} {}",
+                        article(e.value.type_name()),
                         e.value.type_name()
                     ),
                 )
