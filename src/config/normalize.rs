@@ -34,6 +34,53 @@ pub fn normalize(root: &mut Node, diags: &mut Diags) {
     for (path, key_span, value) in removed {
         set_at(root, &path, key_span, value);
     }
+    warn_unknown_keys(root, diags);
+}
+
+/// The framework (in its default `warn` mode) reports properties its schema does not know.
+/// Plugins can extend the schema, so slsx only does this when no plugin other than
+/// serverless-step-functions (or slsx) is listed.
+fn warn_unknown_keys(root: &Node, diags: &mut Diags) {
+    let plugins: Vec<&Node> = match root.get("plugins") {
+        None => Vec::new(),
+        Some(p) => match (p.as_seq(), p.get("modules")) {
+            (Some(v), _) => v.iter().collect(),
+            (None, Some(m)) => m.as_seq().map(|v| v.iter().collect()).unwrap_or_default(),
+            _ => Vec::new(),
+        },
+    };
+    if plugins
+        .iter()
+        .any(|p| !matches!(p.as_str(), Some("serverless-step-functions") | Some("slsx")))
+    {
+        return;
+    }
+    if root
+        .get("configValidationMode")
+        .and_then(Node::as_str)
+        .is_some_and(|m| m == "off")
+    {
+        return;
+    }
+    for u in super::schema::unknown_keys(root) {
+        let place = if u.at.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in `{}`", u.at)
+        };
+        let help = match crate::compile::resources::closest(&u.key, u.allowed.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? the framework ignores unknown properties (and warns)"),
+            None => "the framework ignores unknown properties (and warns); check the spelling and the indentation".to_string(),
+        };
+        diags.push(
+            Diag::warning(
+                &SCHEMA,
+                format!("unrecognized property `{}` {place}", u.key),
+            )
+            .label(u.key_span, "not in the framework's configuration schema")
+            .help(help),
+        );
+    }
 }
 
 /// `provider: aws` → `provider: {name: aws}`; a missing provider is an error.

@@ -890,6 +890,93 @@ pub const TABLE: &[(&str, &[B])] = &[
     ("outputs.*", &[S, N, Bo, A, O]),
 ];
 
+/// Objects whose schema has `additionalProperties: false`, with the properties it allows
+/// (same path syntax as [`TABLE`]); the framework warns about any other key there. For
+/// `functions.*.events[]` the list is the event types.
+#[rustfmt::skip]
+pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
+    ("", &["configValidationMode", "console", "custom", "dashboard", "deprecationNotificationMode", "disabledDeprecations", "frameworkVersion", "functions", "package", "params", "plugins", "projectDir", "provider", "service", "useDotenv", "variablesResolutionMode", "resources", "layers", "stepFunctions", "org", "app", "outputs"]),
+    ("provider", &["name", "alb", "apiGateway", "apiName", "architecture", "cfnRole", "cloudFront", "deploymentBucket", "deploymentPrefix", "disableRollback", "endpointType", "environment", "eventBridge", "httpApi", "iam", "iamManagedPolicies", "iamRoleStatements", "ecr", "kmsKeyArn", "lambdaHashingVersion", "layers", "logRetentionInDays", "logDataProtectionPolicy", "logs", "memorySize", "notificationArns", "profile", "region", "role", "rolePermissionsBoundary", "rollbackConfiguration", "runtime", "runtimeManagement", "deploymentMethod", "s3", "stage", "stackName", "stackParameters", "stackPolicy", "stackTags", "tags", "timeout", "tracing", "vpc", "vpcEndpointIds", "versionFunctions", "websocket", "websocketsApiName", "kinesis", "websocketsApiRouteSelectionExpression", "websocketsDescription"]),
+    ("provider.deploymentBucket", &["blockPublicAccess", "skipPolicySetup", "maxPreviousDeploymentArtifacts", "name", "versioning", "serverSideEncryption", "sseCustomerAlgorithim", "sseCustomerKey", "sseCustomerKeyMD5", "sseKMSKeyId", "tags"]),
+    ("provider.iam", &["role", "deploymentRole"]),
+    ("functions.*", &["name", "events", "architecture", "awsKmsKeyArn", "condition", "dependsOn", "description", "destinations", "disableLogs", "environment", "ephemeralStorageSize", "fileSystemConfig", "handler", "image", "kmsKeyArn", "snapStart", "layers", "logRetentionInDays", "logDataProtectionPolicy", "maximumEventAge", "maximumRetryAttempts", "memorySize", "onError", "package", "provisionedConcurrency", "reservedConcurrency", "role", "runtime", "runtimeManagement", "tags", "timeout", "tracing", "url", "versionFunction", "vpc", "httpApi"]),
+    ("functions.*.events[]", &["schedule", "s3", "http", "websocket", "sns", "stream", "kafka", "activemq", "rabbitmq", "msk", "alb", "alexaSkill", "alexaSmartHome", "iot", "iotFleetProvisioning", "cloudwatchEvent", "cloudwatchLog", "cognitoUserPool", "eventBridge", "sqs", "cloudFront", "httpApi"]),
+    ("package", &["artifact", "exclude", "excludeDevDependencies", "include", "individually", "path", "patterns"]),
+    ("resources", &["AWSTemplateFormatVersion", "Conditions", "Description", "Mappings", "Metadata", "Outputs", "Parameters", "Resources", "Transform", "extensions"]),
+    ("resources.Resources.#", &["Type", "Properties", "CreationPolicy", "DeletionPolicy", "DependsOn", "Metadata", "UpdatePolicy", "UpdateReplacePolicy", "Condition"]),
+];
+
+/// A key the schema does not allow: the object's path (`functions.hello`), the key, its span.
+pub struct Unknown {
+    pub at: String,
+    pub key: String,
+    pub key_span: crate::source::Span,
+    pub allowed: &'static [&'static str],
+}
+
+/// Every key of a [`KNOWN_KEYS`] object that its schema does not list.
+pub fn unknown_keys(root: &Node) -> Vec<Unknown> {
+    let mut out = Vec::new();
+    for (p, allowed) in KNOWN_KEYS {
+        let segs = if p.is_empty() {
+            Vec::new()
+        } else {
+            parse_path(p)
+        };
+        find_unknown(root, &segs, String::new(), allowed, &mut out);
+    }
+    out
+}
+
+fn find_unknown(
+    node: &Node,
+    segs: &[Seg],
+    at: String,
+    allowed: &'static [&'static str],
+    out: &mut Vec<Unknown>,
+) {
+    let join = |k: &str| {
+        if at.is_empty() {
+            k.to_string()
+        } else {
+            format!("{at}.{k}")
+        }
+    };
+    match segs.split_first() {
+        None => {
+            if let Some(m) = node.as_map() {
+                for (k, e) in m.iter() {
+                    if !allowed.contains(&k.as_str()) {
+                        out.push(Unknown {
+                            at: at.clone(),
+                            key: k.clone(),
+                            key_span: e.key_span,
+                            allowed,
+                        });
+                    }
+                }
+            }
+        }
+        Some((seg, rest)) => match &node.kind {
+            Kind::Map(m) => {
+                for (k, e) in m.iter() {
+                    if key_matches(seg, k) {
+                        find_unknown(&e.value, rest, join(k), allowed, out);
+                    }
+                }
+            }
+            Kind::Seq(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    if matches!(seg, Seg::AnyItem) || *seg == Seg::Item(i) {
+                        find_unknown(x, rest, join(&i.to_string()), allowed, out);
+                    }
+                }
+            }
+            _ => {}
+        },
+    }
+}
+
 /// One segment of a [`TABLE`] path.
 #[derive(Clone, Debug, PartialEq)]
 enum Seg {
