@@ -24,6 +24,7 @@ use crate::yaml::{Node, js_to_string};
 declare_codes! { CODES;
     NO_HANDLER = "slsx::functions::no-handler", "A function has neither `handler` nor `image`.";
     FILE_SYSTEM_WITHOUT_VPC = "slsx::functions::file-system-without-vpc", "`fileSystemConfig` on a function that has no VPC configuration.";
+    DESTINATION_TARGET = "slsx::functions::destination-target", "A `destinations` target that is not an ARN, a function of the service, or a `{type, arn}` object of a supported type.";
 }
 
 /// Every code of the core passes (this module and `core`).
@@ -288,7 +289,7 @@ fn concat(list: &mut Vec<Value>, v: Value) {
 }
 
 /// Function properties the framework compiles into resources slsx does not generate.
-const UNSUPPORTED_PROPERTIES: [(&str, &str); 7] = [
+const UNSUPPORTED_PROPERTIES: [(&str, &str); 3] = [
     (
         "image",
         "container image functions (the framework resolves the image digest from ECR)",
@@ -300,13 +301,6 @@ const UNSUPPORTED_PROPERTIES: [(&str, &str); 7] = [
     (
         "snapStart",
         "SnapStart (an alias that every event of the function then targets)",
-    ),
-    ("url", "function URLs"),
-    ("destinations", "destinations (an EventInvokeConfig)"),
-    ("maximumEventAge", "maximumEventAge (an EventInvokeConfig)"),
-    (
-        "maximumRetryAttempts",
-        "maximumRetryAttempts (an EventInvokeConfig)",
     ),
 ];
 
@@ -332,15 +326,15 @@ pub fn compile_functions(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         ));
     }
     let fns = ctx.functions();
-    let mut versions = Vec::new();
+    // `compileFunction` is async: every function is inserted first; a versioned function's
+    // version, output, URL and invoke config come after all of them (after its hashing
+    // awaits), an unversioned one's right after the function.
+    let mut later = Vec::new();
+    let mut granted = Vec::new();
     for (key, f) in &fns {
         let mut bad = false;
         for (prop, what) in UNSUPPORTED_PROPERTIES {
-            let present = match prop {
-                "maximumRetryAttempts" => f.get(prop).is_some_and(|v| !v.is_null()),
-                _ => truthy(f.get(prop)),
-            };
-            if present {
+            if truthy(f.get(prop)) {
                 diags.push(unsupported(key_span(f, prop), what));
                 bad = true;
             }
@@ -348,16 +342,272 @@ pub fn compile_functions(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         if bad {
             continue;
         }
-        if let Some(v) = compile_function(ctx, t, diags, key, f) {
-            versions.push(v);
+        match compile_function(ctx, t, diags, key, f) {
+            Some(Some(version)) => later.push((*key, *f, version)),
+            Some(None) => finish_function(ctx, t, diags, key, f, None, &mut granted),
+            None => {}
         }
     }
-    for (key, id, version) in versions {
-        t.resources_mut().insert(id.clone(), version);
+    for (key, f, version) in later {
+        finish_function(ctx, t, diags, key, f, Some(version), &mut granted);
+    }
+}
+
+/// What follows a function: its version and output, its URL, its invoke config.
+fn finish_function(
+    ctx: &Ctx,
+    t: &mut Template,
+    diags: &mut Diags,
+    key: &str,
+    f: &Node,
+    version: Option<(String, Value)>,
+    granted: &mut Vec<String>,
+) {
+    if let Some((id, v)) = version {
+        t.resources_mut().insert(id.clone(), v);
         t.outputs_mut().insert(
-            naming::lambda_qualified_arn_output_logical_id(&key),
+            naming::lambda_qualified_arn_output_logical_id(key),
             json!({"Description": "Current Lambda function version", "Value": {"Ref": id}}),
         );
+    }
+    compile_url(t, key, f);
+    compile_event_invoke_config(ctx, t, diags, key, f, granted);
+}
+
+/// `url`: an `AWS::Lambda::Url`, its output, and a public invoke permission unless the URL
+/// uses IAM auth.
+fn compile_url(t: &mut Template, key: &str, f: &Node) {
+    let Some(url) = truthy_val(f.get("url")) else {
+        return;
+    };
+    let auth = if url.get("authorizer").and_then(Node::as_str) == Some("aws_iam") {
+        "AWS_IAM"
+    } else {
+        "NONE"
+    };
+    let target = json!({"Fn::GetAtt": [naming::lambda_logical_id(key), "Arn"]});
+    let mut props = Map::new();
+    props.insert("AuthType".into(), json!(auth));
+    props.insert("TargetFunctionArn".into(), target.clone());
+    if let Some(cors) = truthy_val(url.get("cors")) {
+        let list = |name: &str, default: &[&str]| -> Option<Value> {
+            match cors.get(name) {
+                Some(v) if v.is_truthy() => {
+                    let items: Vec<Value> = match v.as_seq() {
+                        Some(s) => s.iter().map(Node::to_json).collect(),
+                        None => vec![v.to_json()],
+                    };
+                    let mut uniq: Vec<Value> = Vec::new();
+                    for x in items {
+                        if !uniq.contains(&x) {
+                            uniq.push(x);
+                        }
+                    }
+                    Some(Value::Array(uniq))
+                }
+                Some(v) if v.is_null() => None,
+                _ if default.is_empty() => None,
+                _ => Some(json!(default)),
+            }
+        };
+        let mut c = Map::new();
+        if truthy(cors.get("allowCredentials")) {
+            c.insert("AllowCredentials".into(), json!(true));
+        }
+        let headers = [
+            "Content-Type",
+            "X-Amz-Date",
+            "Authorization",
+            "X-Api-Key",
+            "X-Amz-Security-Token",
+            "X-Amzn-Trace-Id",
+        ];
+        for (out, name, default) in [
+            ("AllowHeaders", "allowedHeaders", &headers[..]),
+            ("AllowMethods", "allowedMethods", &["*"][..]),
+            ("AllowOrigins", "allowedOrigins", &["*"][..]),
+            ("ExposeHeaders", "exposedResponseHeaders", &[][..]),
+        ] {
+            if let Some(v) = list(name, default) {
+                c.insert(out.into(), v);
+            }
+        }
+        if let Some(m) = cors.get("maxAge").filter(|m| !m.is_null()) {
+            c.insert("MaxAge".into(), m.to_json());
+        }
+        props.insert("Cors".into(), Value::Object(c));
+    }
+    if url.get("invokeMode").and_then(Node::as_str) == Some("RESPONSE_STREAM") {
+        props.insert("InvokeMode".into(), json!("RESPONSE_STREAM"));
+    }
+    let id = naming::lambda_function_url_logical_id(key);
+    t.resources_mut().insert(
+        id.clone(),
+        json!({"Type": "AWS::Lambda::Url", "Properties": Value::Object(props)}),
+    );
+    t.outputs_mut().insert(
+        naming::lambda_function_url_logical_id(key),
+        json!({"Description": "Lambda Function URL", "Value": {"Fn::GetAtt": [id, "FunctionUrl"]}}),
+    );
+    if auth == "NONE" {
+        t.resources_mut().insert(
+            naming::lambda_fn_url_permission_logical_id(key),
+            json!({
+                "Type": "AWS::Lambda::Permission",
+                "Properties": {
+                    "FunctionName": target,
+                    "Action": "lambda:InvokeFunctionUrl",
+                    "Principal": "*",
+                    "FunctionUrlAuthType": "NONE"
+                }
+            }),
+        );
+    }
+}
+
+/// `destinations` / `maximumEventAge` / `maximumRetryAttempts`: an
+/// `AWS::Lambda::EventInvokeConfig`, plus a statement on the default role per distinct
+/// destination (the framework memoises by the destination value) when the function has no
+/// custom role.
+fn compile_event_invoke_config(
+    ctx: &Ctx,
+    t: &mut Template,
+    diags: &mut Diags,
+    key: &str,
+    f: &Node,
+    granted: &mut Vec<String>,
+) {
+    let destinations = truthy_val(f.get("destinations"));
+    let max_age = truthy_val(f.get("maximumEventAge"));
+    let retries = f.get("maximumRetryAttempts").filter(|v| !v.is_null());
+    if destinations.is_none() && max_age.is_none() && retries.is_none() {
+        return;
+    }
+    let mut config = Map::new();
+    if let Some(d) = destinations {
+        let external_role = truthy(f.get("role"))
+            || iam_role(ctx).is_some_and(is_existing_role)
+            || truthy(ctx.provider_at(&["role"]));
+        for (prop, out) in [("onSuccess", "OnSuccess"), ("onFailure", "OnFailure")] {
+            let Some(target) = truthy_val(d.get(prop)) else {
+                continue;
+            };
+            let span = key_span(d, prop);
+            let Some(arn) = destination_arn(ctx, diags, target, span) else {
+                continue;
+            };
+            config.insert(out.into(), json!({"Destination": arn}));
+            if !external_role {
+                grant_destination(ctx, t, diags, target, span, granted);
+            }
+        }
+    }
+    let mut props = Map::new();
+    props.insert(
+        "FunctionName".into(),
+        json!({"Ref": naming::lambda_logical_id(key)}),
+    );
+    props.insert("DestinationConfig".into(), Value::Object(config));
+    props.insert("Qualifier".into(), json!("$LATEST"));
+    if let Some(a) = max_age {
+        props.insert("MaximumEventAgeInSeconds".into(), a.to_json());
+    }
+    if let Some(r) = retries {
+        props.insert("MaximumRetryAttempts".into(), r.to_json());
+    }
+    t.resources_mut().insert(
+        naming::lambda_event_config_logical_id(key),
+        json!({"Type": "AWS::Lambda::EventInvokeConfig", "Properties": Value::Object(props)}),
+    );
+}
+
+fn unknown_function(target: &str, span: Span) -> Diag {
+    Diag::error(
+        &DESTINATION_TARGET,
+        format!("destination `{target}` is neither an ARN nor a function of this service"),
+    )
+    .label(span, "no such function")
+    .help("use an ARN (`arn:aws:sqs:…`), the key of a function under `functions`, or `{type, arn}`")
+}
+
+/// The framework's `getDestinationsArn`.
+fn destination_arn(ctx: &Ctx, diags: &mut Diags, target: &Node, span: Span) -> Option<Value> {
+    if target.as_map().is_some() {
+        return Some(target.get("arn").map(Node::to_json).unwrap_or(Value::Null));
+    }
+    let s = js_to_string(target);
+    if s.starts_with("arn:") {
+        return Some(json!(s));
+    }
+    if ctx.function(&s).is_none() {
+        diags.push(unknown_function(&s, span));
+        return None;
+    }
+    Some(json!({"Fn::GetAtt": [naming::lambda_logical_id(&s), "Arn"]}))
+}
+
+/// The framework's `ensureTargetExecutionPermission`.
+fn grant_destination(
+    ctx: &Ctx,
+    t: &mut Template,
+    diags: &mut Diags,
+    target: &Node,
+    span: Span,
+    granted: &mut Vec<String>,
+) {
+    let action = match (target.as_map(), target.as_str()) {
+        (Some(m), _) => match m.get("type").and_then(Node::as_str) {
+            Some("function") => Some("lambda:InvokeFunction"),
+            Some("sqs") => Some("sqs:SendMessage"),
+            Some("sns") => Some("sns:Publish"),
+            Some("eventBus") => Some("events:PutEvents"),
+            _ => None,
+        },
+        (None, Some(s)) => {
+            if !s.starts_with("arn:") || s.contains(":function:") {
+                Some("lambda:InvokeFunction")
+            } else if s.contains(":sqs:") {
+                Some("sqs:SendMessage")
+            } else if s.contains(":sns:") {
+                Some("sns:Publish")
+            } else if s.contains(":event-bus/") {
+                Some("events:PutEvents")
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    let Some(action) = action else {
+        diags.push(
+            Diag::error(&DESTINATION_TARGET, "unsupported destination target")
+                .label(span, "not a function, queue, topic or event bus")
+                .help("use a Lambda, SQS, SNS or EventBridge bus ARN, a function of this service, or `{type: function|sqs|sns|eventBus, arn}`"),
+        );
+        return;
+    };
+    if let Some(s) = target.as_str() {
+        if granted.iter().any(|g| g == s) {
+            return;
+        }
+        granted.push(s.to_string());
+    }
+    let resource = match (target.as_map(), target.as_str()) {
+        (Some(m), _) => m.get("arn").map(Node::to_json).unwrap_or(Value::Null),
+        (None, Some(s)) if s.starts_with("arn:") => json!(s),
+        (None, Some(s)) => {
+            if ctx.function(s).is_none() {
+                return;
+            }
+            json!({"Fn::Sub": format!(
+                "arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{}",
+                ctx.function_name(s)
+            )})
+        }
+        _ => Value::Null,
+    };
+    if let Some(list) = role_statements(t) {
+        list.push(json!({"Effect": "Allow", "Action": action, "Resource": resource}));
     }
 }
 
@@ -423,14 +673,15 @@ fn runtime_management(ctx: &Ctx, f: &Node) -> Option<Value> {
     Some(Value::Object(cfg))
 }
 
-/// Compiles one function; returns its version (key, logical ID, resource) when versioned.
+/// Compiles one function; `None` on error, else its version (logical ID, resource) when
+/// versioned.
 fn compile_function(
     ctx: &Ctx,
     t: &mut Template,
     diags: &mut Diags,
     key: &str,
     f: &Node,
-) -> Option<(String, String, Value)> {
+) -> Option<Option<(String, Value)>> {
     let fk_span = function_key_span(ctx, key);
     let Some(handler) = truthy_val(f.get("handler")) else {
         diags.push(
@@ -687,7 +938,7 @@ fn compile_function(
         },
     };
     if !should_version {
-        return None;
+        return Some(None);
     }
     let code_sha = base64_sha256(s3_key_text(&props).as_bytes());
     let mut hashed = props;
@@ -712,7 +963,7 @@ fn compile_function(
         "DeletionPolicy": "Retain",
         "Properties": Value::Object(vprops),
     });
-    Some((key.to_string(), version_id, version))
+    Some(Some((version_id, version)))
 }
 
 fn s3_key_text(props: &Map<String, Value>) -> String {
