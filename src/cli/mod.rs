@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod check;
 pub mod diff;
 pub mod expand;
 
@@ -85,6 +86,9 @@ pub enum Command {
     /// Show what changes between two templates, services, or stages of one service.
     #[command(after_help = diff::AFTER_HELP)]
     Diff(diff::DiffArgs),
+    /// Report every problem of a service (expansion diagnostics and lints); no output.
+    #[command(after_help = check::AFTER_HELP)]
+    Check(check::CheckArgs),
 }
 
 /// Options shared by every command that expands a service.
@@ -302,5 +306,6 @@ where
     match &cli.command {
         Command::Expand(a) => expand::run(a, io, &reporter),
         Command::Diff(a) => diff::run(a, io, &reporter),
+        Command::Check(a) => check::run(a, io, &reporter),
     }
 }
