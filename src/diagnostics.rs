@@ -516,6 +516,7 @@ pub mod codes {
             crate::vars::CODES,
             crate::config::CODES,
             crate::check::CODES,
+            crate::graph::CODES,
         ];
         let mut all: Vec<&'static Code> = lists.iter().flat_map(|l| l.iter().copied()).collect();
         all.extend(crate::compile::codes());

@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod graph;
 pub mod source;
 pub mod vars;
 pub mod yaml;

@@ -141,3 +141,96 @@ fn check_reports_expand_errors_too() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("slsx::yaml::unknown-tag"), "{}", r.stderr);
 }
+
+// --- graph -----------------------------------------------------------------------------------
+
+/// Compares `text` with the file (rewritten under SLSX_BLESS=1).
+fn snapshot(rel: &str, text: &str) {
+    let path = root().join(rel);
+    if std::env::var("SLSX_BLESS").is_ok() {
+        std::fs::write(&path, text).expect("bless");
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(text, expected, "{rel} (SLSX_BLESS=1 rewrites it)");
+}
+
+#[test]
+fn graph_nested_mermaid() {
+    let r = run_in_root(&["graph", "tests/graph/nested"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    snapshot("tests/graph/nested/expected.mmd", &r.stdout);
+}
+
+#[test]
+fn graph_nested_dot_one_machine() {
+    let r = run_in_root(&[
+        "graph",
+        "tests/graph/nested",
+        "--machine",
+        "batch",
+        "--format",
+        "dot",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    snapshot("tests/graph/nested/batch.dot", &r.stdout);
+}
+
+#[test]
+fn graph_seed_mermaid() {
+    let r = run_in_root(&["graph", "fixtures/seed-s3-trigger"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    snapshot("tests/graph/seed.mmd", &r.stdout);
+}
+
+#[test]
+fn graph_is_deterministic() {
+    let a = run_in_root(&["graph", "tests/graph/nested", "--format", "dot"]);
+    let b = run_in_root(&["graph", "tests/graph/nested", "--format", "dot"]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn graph_unknown_machine_is_a_usage_error() {
+    let r = run_in_root(&["graph", "tests/graph/nested", "--machine", "bach"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("there is no state machine `bach`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("did you mean `batch`?"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn graph_without_state_machines_fails() {
+    let r = run(
+        &["graph", "-"],
+        &plain(),
+        "service: x\nprovider:\n  name: aws\n",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("slsx::graph::no-state-machines"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn graph_writes_a_file() {
+    let dir = std::env::temp_dir().join(format!("slsx-review-graph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("g.mmd");
+    let r = run_in_root(&["graph", "tests/graph/nested", "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("flowchart TD\n")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub mod check;
 pub mod diff;
 pub mod expand;
+pub mod graph;
 
 use crate::diagnostics::{self, Diag, Diags, RenderOptions, codes as general};
 use crate::emit::Format;
@@ -89,6 +90,9 @@ pub enum Command {
     /// Report every problem of a service (expansion diagnostics and lints); no output.
     #[command(after_help = check::AFTER_HELP)]
     Check(check::CheckArgs),
+    /// Draw each state machine as a flowchart (Mermaid or DOT).
+    #[command(after_help = graph::AFTER_HELP)]
+    Graph(graph::GraphArgs),
 }
 
 /// Options shared by every command that expands a service.
@@ -307,5 +311,6 @@ where
         Command::Expand(a) => expand::run(a, io, &reporter),
         Command::Diff(a) => diff::run(a, io, &reporter),
         Command::Check(a) => check::run(a, io, &reporter),
+        Command::Graph(a) => graph::run(a, io, &reporter),
     }
 }
