@@ -481,21 +481,29 @@ fn rename_in_sub(s: &str, to: &dyn Fn(&str) -> Option<String>) -> String {
     out
 }
 
-/// `new` with its object keys in `old`'s order where both have them (NEW-only keys after),
-/// recursively, so that key order alone never shows in a text diff.
+/// `new` with the keys it shares with `old` in `old`'s order, recursively, so that key order
+/// alone never shows in a text diff. NEW-only keys keep their places; when the shared keys
+/// already come in the same order, NEW's order is kept as it is.
 pub fn align(new: &Value, old: &Value) -> Value {
     match (new, old) {
         (Value::Object(n), Value::Object(o)) => {
+            let shared_old: Vec<&String> = o.keys().filter(|k| n.contains_key(*k)).collect();
+            let shared_new: Vec<&String> = n.keys().filter(|k| o.contains_key(*k)).collect();
+            let mut shared = shared_old.into_iter();
+            let reorder = shared_new != shared.clone().collect::<Vec<_>>();
             let mut out = Map::new();
-            for (k, ov) in o {
-                if let Some(nv) = n.get(k) {
-                    out.insert(k.clone(), align(nv, ov));
-                }
-            }
-            for (k, nv) in n {
-                if !o.contains_key(k) {
-                    out.insert(k.clone(), nv.clone());
-                }
+            for k in n.keys() {
+                let key = if reorder && o.contains_key(k) {
+                    shared.next().unwrap_or(k)
+                } else {
+                    k
+                };
+                let nv = &n[key.as_str()];
+                let v = match o.get(key) {
+                    Some(ov) => align(nv, ov),
+                    None => nv.clone(),
+                };
+                out.insert(key.clone(), v);
             }
             Value::Object(out)
         }
@@ -595,6 +603,24 @@ mod tests {
             json!({"a": {"Ref": "New"}, "b": {"Fn::GetAtt": ["New", "Arn"]}, "c": {"Fn::GetAtt": "New.Arn"},
                 "d": {"Fn::Sub": "${New.Arn}/*-${Other}-${!Old}"}, "e": {"Fn::Sub": ["${New}", {"x": {"Ref": "New"}}]}})
         );
+    }
+
+    #[test]
+    fn align_keeps_new_keys_in_place() {
+        let old = json!({"a": 1, "b": 2, "c": 3});
+        let new = json!({"x": 0, "c": 3, "a": 1, "y": 9, "b": 2});
+        let got = align(&new, &old);
+        let keys: Vec<&String> = got.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["x", "a", "b", "y", "c"]);
+        // same relative order: untouched
+        let new = json!({"s": 0, "a": 1, "b": 2});
+        let keys: Vec<String> = align(&new, &old)
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(keys, ["s", "a", "b"]);
     }
 
     #[test]

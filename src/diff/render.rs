@@ -12,6 +12,9 @@ const GREEN: &str = "\u{1b}[32m";
 const YELLOW: &str = "\u{1b}[33m";
 const CYAN: &str = "\u{1b}[36m";
 
+/// Names longer than this are not padded in the summary.
+const MAX_PAD: usize = 60;
+
 struct Paint {
     on: bool,
 }
@@ -89,7 +92,13 @@ pub fn render_human(report: &Report, color: bool) -> String {
                 (None, _) => section.to_string(),
             })
             .collect();
-        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        // names are padded to line up the types; very long ones (Lambda version ids) are not
+        let width = names
+            .iter()
+            .map(|n| n.chars().count())
+            .filter(|n| *n <= MAX_PAD)
+            .max()
+            .unwrap_or(0);
         for (c, name) in changes.iter().zip(&names) {
             let mut line = format!("  {} {name}", p.paint(kind_style(c.kind), sign(c.kind)));
             let mut notes: Vec<&str> = Vec::new();
@@ -100,7 +109,7 @@ pub fn render_human(report: &Report, color: bool) -> String {
                 notes.push("widens IAM");
             }
             if c.ty.is_some() || !notes.is_empty() {
-                let pad = width - name.chars().count();
+                let pad = width.saturating_sub(name.chars().count());
                 line.push_str(&" ".repeat(pad));
             }
             if let Some(ty) = &c.ty {
@@ -115,15 +124,17 @@ pub fn render_human(report: &Report, color: bool) -> String {
             out.push('\n');
         }
     }
-    // 2. details of changed and renamed entries
+    // 2. details of changed and renamed entries (and of added ones that widen IAM)
     for c in &report.changes {
-        if !matches!(c.kind, ChangeKind::Changed | ChangeKind::Renamed) {
+        let detailed = matches!(c.kind, ChangeKind::Changed | ChangeKind::Renamed)
+            || (c.kind == ChangeKind::Added && !c.widening.is_empty());
+        if !detailed {
             continue;
         }
         out.push('\n');
         let mut title = match &c.id {
-            Some(id) => format!("~ {}.{id}", c.section),
-            None => format!("~ {}", c.section),
+            Some(id) => format!("{} {}.{id}", sign(c.kind), c.section),
+            None => format!("{} {}", sign(c.kind), c.section),
         };
         if let Some(ty) = &c.ty {
             title.push_str(&format!(" ({ty})"));
@@ -166,6 +177,9 @@ pub fn render_human(report: &Report, color: bool) -> String {
                 "  {}\n",
                 p.paint(YELLOW, &format!("⚠ widening: {w}"))
             ));
+        }
+        if c.kind == ChangeKind::Added {
+            continue;
         }
         for line in c.diff.lines() {
             let styled = if line.starts_with("@@") {
