@@ -61,8 +61,12 @@ fn keys(t: &Value, section: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Lints every reference of the template.
+/// Lints every reference of the template. A template with a `Transform` (SAM, macros) is
+/// skipped: the resources it references exist only after the transform.
 pub fn lint_references(template: &Value, config: Option<&Node>, diags: &mut Diags) {
+    if template.get("Transform").is_some() {
+        return;
+    }
     let (resources, parameters, conditions) = (
         keys(template, "Resources"),
         keys(template, "Parameters"),

@@ -43,7 +43,7 @@ Environment: NO_COLOR disables colour; FORCE_COLOR / CLICOLOR_FORCE force it; CO
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// When to use colour in diagnostics.
+    /// When to use colour (diagnostics, and the output of `diff`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
     /// How diagnostics are written to stderr.
