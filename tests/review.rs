@@ -624,3 +624,25 @@ fn diff_help_states_the_exit_statuses() {
         r.stdout
     );
 }
+
+#[test]
+fn diff_json_diagnostics_of_both_sides_are_one_document() {
+    let r = run(
+        &["diff", "-", "does/not/exist", "--diagnostics", "json"],
+        &plain(),
+        "service: demo\nx: !Bad 1\n",
+    );
+    assert_eq!(r.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&r.stderr).expect("one JSON document");
+    assert_eq!(v["errors"], 2);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["slsx::yaml::unknown-tag", "slsx::config::not-found"]
+    );
+}

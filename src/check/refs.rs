@@ -333,3 +333,50 @@ fn diagnose(f: &Finding, names: &Names, functions: &[&str], config: Option<&Node
     };
     d.help(help)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn codes(t: &Value) -> Vec<String> {
+        let mut d = Diags::new();
+        lint_references(t, None, &mut d);
+        d.iter().map(|x| x.message.clone()).collect()
+    }
+
+    #[test]
+    fn generated_resources_are_checked_without_spans() {
+        let t = json!({"Resources": {
+            "M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+                "DefinitionString": {"Fn::Sub": ["{\"R\": \"${h}\", \"P\": \"${AWS::Partition}\", \"U\": \"${Oops}\"}", {"h": {"Fn::GetAtt": ["F", "Arn"]}}]},
+                "RoleArn": {"Fn::GetAtt": ["MRole", "Arn"]}
+            }, "DependsOn": ["MRole"]},
+            "MRole": {"Type": "AWS::IAM::Role"}
+        }});
+        assert_eq!(
+            codes(&t),
+            [
+                "`Fn::Sub` in `Resources.M` names `Oops`, but the template has no such resource, parameter or pseudo parameter",
+                "`Fn::GetAtt` in `Resources.M` names `F`, but the template has no such resource",
+            ]
+        );
+    }
+
+    #[test]
+    fn parameters_pseudo_parameters_and_conditions_resolve() {
+        let t = json!({
+            "Parameters": {"Stage": {"Type": "String"}},
+            "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}, "Both": {"Fn::And": [{"Condition": "IsProd"}, {"Condition": "IsProd"}]}},
+            "Resources": {"T": {"Type": "AWS::SNS::Topic", "Condition": "Both", "Properties": {"TopicName": {"Fn::Sub": "${AWS::StackName}-${Stage}-${!Literal}"}}}},
+            "Outputs": {"O": {"Value": {"Fn::If": ["IsProd", {"Ref": "T"}, {"Ref": "AWS::NoValue"}]}}}
+        });
+        assert!(codes(&t).is_empty(), "{:?}", codes(&t));
+    }
+
+    #[test]
+    fn transform_skips() {
+        let t = json!({"Transform": "AWS::Serverless-2016-10-31", "Resources": {"A": {"Type": "X", "Properties": {"R": {"Ref": "Nope"}}}}});
+        assert!(codes(&t).is_empty());
+    }
+}
