@@ -1,11 +1,11 @@
 //! `slsx check`: every diagnostic `expand` reports plus the lints of [`crate::check`], and no
 //! template.
 
+use crate::cli::read_input;
 use clap::{Args, ValueEnum};
 
 use super::{DiagnosticsFormat, Io, Reporter, ServiceArgs, exit, failure_status};
 use crate::diagnostics::{Diags, Severity};
-use crate::source::SourceMap;
 
 pub const AFTER_HELP: &str = "\
 Reports what `slsx expand` reports (warnings included) and lints: state-machine definitions \
@@ -35,12 +35,9 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: &CheckArgs, io: &mut Io, reporter: &Reporter) -> i32 {
-    let input = match args.service.input(&args.path, io.stdin) {
+    let input = match read_input(&args.service, &args.path, io, reporter) {
         Ok(i) => i,
-        Err(d) => {
-            reporter.report(&d.into(), &SourceMap::new(), io.stderr);
-            return exit::ERROR;
-        }
+        Err(code) => return code,
     };
     let opts = args.service.options(&io.env);
     let result = crate::expand_with_config(&input, &opts);

@@ -1,15 +1,15 @@
 //! `slsx graph`: each state machine of a service as a Mermaid or DOT flowchart.
 
+use crate::cli::{read_input, write_output};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 
-use super::{Io, Reporter, ServiceArgs, exit, failure_status, write_atomically};
+use super::{Io, Reporter, ServiceArgs, exit, failure_status};
 use crate::compile::resources::closest;
 use crate::diagnostics::{Diag, codes as general};
 use crate::graph::{self, NO_STATE_MACHINES};
-use crate::source::SourceMap;
 
 pub const AFTER_HELP: &str = "\
 Definitions are read from the resolved config: stepFunctions.stateMachines.<name>.definition, and \
@@ -47,12 +47,9 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: &GraphArgs, io: &mut Io, reporter: &Reporter) -> i32 {
-    let input = match args.service.input(&args.path, io.stdin) {
+    let input = match read_input(&args.service, &args.path, io, reporter) {
         Ok(i) => i,
-        Err(d) => {
-            reporter.report(&d.into(), &SourceMap::new(), io.stderr);
-            return exit::ERROR;
-        }
+        Err(code) => return code,
     };
     let opts = args.service.options(&io.env);
     let result = crate::expand_with_config(&input, &opts);
@@ -101,23 +98,5 @@ pub fn run(args: &GraphArgs, io: &mut Io, reporter: &Reporter) -> i32 {
         GraphFormat::Mermaid => graph::to_mermaid(&g),
         GraphFormat::Dot => graph::to_dot(&g),
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = write_atomically(path, text.as_bytes()) {
-                let d = Diag::error(
-                    &general::IO,
-                    format!("cannot write `{}`: {e}", path.display()),
-                )
-                .help("check that the directory exists and is writable");
-                reporter.report(&d.into(), &SourceMap::new(), io.stderr);
-                return exit::ERROR;
-            }
-        }
-        None => {
-            if io.stdout.write_all(text.as_bytes()).is_err() || io.stdout.flush().is_err() {
-                return exit::ERROR;
-            }
-        }
-    }
-    exit::OK
+    write_output(args.output.as_deref(), &text, io, reporter)
 }

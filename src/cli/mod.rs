@@ -279,6 +279,42 @@ impl ServiceArgs {
     }
 }
 
+/// Reads the input named by a PATH argument; on failure reports it and gives the exit status.
+pub fn read_input(
+    service: &ServiceArgs,
+    path: &str,
+    io: &mut Io,
+    reporter: &Reporter,
+) -> Result<Input, i32> {
+    service.input(path, io.stdin).map_err(|d| {
+        reporter.report(&d.into(), &SourceMap::new(), io.stderr);
+        exit::ERROR
+    })
+}
+
+/// Writes a command's data to `-o FILE` (atomically) or stdout; returns the exit status.
+pub fn write_output(output: Option<&Path>, text: &str, io: &mut Io, reporter: &Reporter) -> i32 {
+    match output {
+        Some(path) => {
+            if let Err(e) = write_atomically(path, text.as_bytes()) {
+                let d = Diag::error(
+                    &general::IO,
+                    format!("cannot write `{}`: {e}", path.display()),
+                )
+                .help("check that the directory exists and is writable");
+                reporter.report(&d.into(), &SourceMap::new(), io.stderr);
+                return exit::ERROR;
+            }
+        }
+        None => {
+            if io.stdout.write_all(text.as_bytes()).is_err() || io.stdout.flush().is_err() {
+                return exit::ERROR;
+            }
+        }
+    }
+    exit::OK
+}
+
 /// Runs the program on `args` (including the program name).
 pub fn run<I, T>(args: I, io: &mut Io) -> i32
 where
