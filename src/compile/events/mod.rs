@@ -1,18 +1,38 @@
 //! `package:compileEvents`: the framework's function events, then the plugin's state-machine
 //! events. (issue #4)
+//!
+//! slsx compiles the function events `schedule` ([`fn_schedule`]) and `eventBridge`
+//! ([`fn_eventbridge`]); every other function event type is reported as unsupported (the
+//! template would silently lack its resources otherwise). The state-machine events are the
+//! plugin's `schedule` ([`schedule`]), `http` ([`http`]) and `cloudwatchEvent` / `eventBridge`
+//! ([`cloudwatch`]).
 
 pub mod cloudwatch;
 pub mod fn_eventbridge;
 pub mod fn_schedule;
 pub mod http;
+pub(crate) mod jsontext;
 pub mod schedule;
 
+use serde_json::{Map, Value, json};
+
 use super::{Ctx, Template};
-use crate::diagnostics::{Code, Diags};
+use crate::declare_codes;
+use crate::diagnostics::{Code, Diag, Diags};
+use crate::yaml::Node;
+
+declare_codes! { CODES;
+    JSON_TEXT = "slsx::events::json-text", "A value that the real tool splices unescaped into the JSON text of a rule: it would crash on it, or silently change it.";
+    IGNORED = "slsx::events::ignored", "An event entry the framework or the plugin skips (empty, not a mapping, or of a kind it does not know).";
+    UNKNOWN_KEY = "slsx::events::unknown-key", "An event option the compiler never reads (ignored; often a typo).";
+    INPUT_CONFLICT = "slsx::events::input-conflict", "More than one of `input`, `inputPath` and `inputTransformer` on one event.";
+    BAD_INPUT = "slsx::events::bad-input", "An `input`, `inputPath` or `inputTransformer` of a shape the compiler cannot use.";
+}
 
 /// Every code of the event compilers.
 pub fn codes() -> Vec<&'static Code> {
     let lists: &[&[&'static Code]] = &[
+        CODES,
         schedule::CODES,
         cloudwatch::CODES,
         http::CODES,
@@ -24,13 +44,262 @@ pub fn codes() -> Vec<&'static Code> {
 
 /// The framework's event compilers, in its order (schedule, …, eventBridge).
 pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
+    check_function_event_kinds(ctx, diags);
     fn_schedule::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
 }
 
 /// serverless-step-functions' compileEvents: schedule, http, cloudwatchEvent / eventBridge.
 pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
+    check_state_machine_event_kinds(ctx, diags);
     schedule::compile(ctx, t, diags);
     http::compile(ctx, t, diags);
     cloudwatch::compile(ctx, t, diags);
+}
+
+/// The function event types slsx compiles.
+const FUNCTION_EVENTS: [&str; 2] = ["schedule", "eventBridge"];
+
+/// The state-machine event types serverless-step-functions reads.
+const STATE_MACHINE_EVENTS: [&str; 4] = ["schedule", "http", "cloudwatchEvent", "eventBridge"];
+
+/// Function events of any other type are an error: the framework would compile them, slsx
+/// cannot, and leaving their resources out silently would deploy a different service.
+fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
+    for (fkey, f) in ctx.functions() {
+        for ev in event_list(f) {
+            let Some(m) = ev.as_map() else {
+                if !ev.is_null() {
+                    diags.push(
+                        Diag::warning(
+                            &IGNORED,
+                            "this function event is not a mapping; the framework ignores it",
+                        )
+                        .label(ev.span, "expected `- <type>: …`")
+                        .help("write events as `- schedule: rate(1 hour)` or `- eventBridge: {…}`"),
+                    );
+                }
+                continue;
+            };
+            for (kind, entry) in m.iter() {
+                if FUNCTION_EVENTS.contains(&kind.as_str()) {
+                    continue;
+                }
+                if !entry.value.is_truthy() {
+                    diags.push(
+                        Diag::warning(
+                            &IGNORED,
+                            format!("this `{kind}` event is empty; the framework ignores it"),
+                        )
+                        .label(
+                            entry.key_span,
+                            format!("`{kind}` event of function `{fkey}`"),
+                        )
+                        .help("give the event its settings, or remove it"),
+                    );
+                    continue;
+                }
+                diags.push(
+                    Diag::error(
+                        &crate::compile::UNSUPPORTED,
+                        format!("slsx does not compile function `{kind}` events"),
+                    )
+                    .label(
+                        entry.key_span,
+                        format!("`{kind}` event of function `{fkey}`"),
+                    )
+                    .help(format!(
+                        "slsx compiles the function events `schedule` and `eventBridge` only; the \
+                         resources of this `{kind}` event would be missing from the template. \
+                         Package this service with `sls package`, or remove the event"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// State-machine events of a type the plugin does not read are ignored by it: say so.
+fn check_state_machine_event_kinds(ctx: &Ctx, diags: &mut Diags) {
+    for (key, sm) in state_machines(ctx) {
+        for ev in event_list(sm) {
+            let Some(m) = ev.as_map() else {
+                if !ev.is_null() {
+                    diags.push(
+                        Diag::warning(
+                            &IGNORED,
+                            format!("this event of state machine `{key}` is not a mapping; serverless-step-functions ignores it"),
+                        )
+                        .label(ev.span, "expected `- <type>: …`")
+                        .help("write events as `- schedule: rate(1 hour)` or `- eventBridge: {event: …}`"),
+                    );
+                }
+                continue;
+            };
+            for (kind, entry) in m.iter() {
+                if kind == "http" {
+                    continue;
+                }
+                if STATE_MACHINE_EVENTS.contains(&kind.as_str()) {
+                    if !entry.value.is_truthy() {
+                        diags.push(
+                            Diag::warning(
+                                &IGNORED,
+                                format!("this `{kind}` event is empty; serverless-step-functions ignores it"),
+                            )
+                            .label(entry.key_span, format!("`{kind}` event of state machine `{key}`"))
+                            .help("give the event its settings, or remove it"),
+                        );
+                    }
+                    continue;
+                }
+                let mut d = Diag::warning(
+                    &IGNORED,
+                    format!("serverless-step-functions ignores `{kind}` events of state machines"),
+                )
+                .label(
+                    entry.key_span,
+                    "not a state-machine event type; nothing is created for it",
+                );
+                d = match crate::compile::resources::closest(kind, STATE_MACHINE_EVENTS.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`? State machines take `schedule`, `http`, `cloudwatchEvent` and `eventBridge` events")),
+                    None => d.help("state machines take `schedule`, `http`, `cloudwatchEvent` and `eventBridge` events"),
+                };
+                diags.push(d);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+
+/// `stepFunctions.stateMachines`, in order (null entries skipped).
+pub(crate) fn state_machines<'a>(ctx: &Ctx<'a>) -> Vec<(&'a str, &'a Node)> {
+    match ctx
+        .config
+        .at(&["stepFunctions", "stateMachines"])
+        .and_then(Node::as_map)
+    {
+        Some(m) => m
+            .iter()
+            .filter(|(_, e)| !e.value.is_null())
+            .map(|(k, e)| (k.as_str(), &e.value))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// The logical ID of a state machine (`id`, else `name`, else the key; see
+/// [`crate::compile::naming::state_machine_logical_id`]).
+pub(crate) fn state_machine_logical_id(key: &str, sm: &Node) -> String {
+    let truthy = |k: &str| {
+        sm.get(k)
+            .filter(|n| n.is_truthy())
+            .map(crate::yaml::js_to_string)
+    };
+    let id = truthy("id");
+    let name = truthy("name");
+    crate::compile::naming::state_machine_logical_id(key, id.as_deref(), name.as_deref())
+}
+
+/// The `events` list of a function or a state machine (empty unless it is a list).
+pub(crate) fn event_list(owner: &Node) -> &[Node] {
+    owner.get("events").and_then(Node::as_seq).unwrap_or(&[])
+}
+
+/// Warns about every key of `node` (a mapping) outside `allowed`.
+pub(crate) fn check_keys(diags: &mut Diags, node: &Node, allowed: &[&str], what: &str, tool: &str) {
+    let Some(m) = node.as_map() else {
+        return;
+    };
+    for (k, e) in m.iter() {
+        if allowed.contains(&k.as_str()) {
+            continue;
+        }
+        let d = Diag::warning(
+            &UNKNOWN_KEY,
+            format!("`{k}` is not an option of {what}; {tool} ignores it"),
+        )
+        .label(e.key_span, "unknown option");
+        let list = allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        diags.push(
+            match crate::compile::resources::closest(k, allowed.iter().copied()) {
+                Some(s) => d.help(format!("did you mean `{s}`? The options are {list}")),
+                None => d.help(format!("the options are {list}")),
+            },
+        );
+    }
+}
+
+/// A value of a mapping, treating a missing key and JavaScript's falsy values alike
+/// (`x ? … : …`).
+pub(crate) fn truthy<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    node.get(key).filter(|n| n.is_truthy())
+}
+
+/// The span of a key of a mapping node (its value's span when it has none).
+pub(crate) fn key_span(node: &Node, key: &str) -> crate::source::Span {
+    node.as_map()
+        .and_then(|m| m.key_span(key))
+        .or_else(|| node.get(key).map(|n| n.span))
+        .unwrap_or(node.span)
+}
+
+/// The IAM role serverless-step-functions gives an event to start a state machine
+/// (`buildIamRole`).
+pub(crate) fn start_execution_role(
+    principal: &str,
+    policy_name: &str,
+    state_machine_id: &str,
+) -> Value {
+    json!({
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"Service": principal},
+                    "Action": "sts:AssumeRole",
+                }],
+            },
+            "Policies": [{
+                "PolicyName": policy_name,
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Effect": "Allow",
+                        "Action": ["states:StartExecution"],
+                        "Resource": {"Ref": state_machine_id},
+                    }],
+                },
+            }],
+        },
+    })
+}
+
+/// Adds `key: value` to the `Properties` of a resource built with [`json!`].
+pub(crate) fn set_property(resource: &mut Value, key: &str, value: Value) {
+    if let Some(p) = resource
+        .get_mut("Properties")
+        .and_then(Value::as_object_mut)
+    {
+        p.insert(key.to_string(), value);
+    }
+}
+
+/// An object from pairs whose value may be missing (JavaScript `undefined` disappears).
+pub(crate) fn object(pairs: Vec<(&str, Option<Value>)>) -> Value {
+    let mut m = Map::new();
+    for (k, v) in pairs {
+        if let Some(v) = v {
+            m.insert(k.to_string(), v);
+        }
+    }
+    Value::Object(m)
 }
