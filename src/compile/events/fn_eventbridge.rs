@@ -91,20 +91,22 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             "these eventBridge events use the framework's custom resource, whose code slsx cannot build",
         )
         .label(first, "compiled as `Custom::EventBridge`");
-        let mode_span = ctx
+        let provider_key = ctx
             .provider()
             .and_then(|p| p.as_map())
             .and_then(|m| m.key_span("eventBridge"));
-        let implicit = options.and_then(|o| o.get("useCloudFormation")).is_none();
-        if let Some(s) = mode_span {
-            d = d.secondary(
-                s,
-                if implicit {
-                    "present without `useCloudFormation: true`: custom-resource mode"
-                } else {
-                    "`useCloudFormation` is not true: custom-resource mode"
-                },
-            );
+        match options.and_then(|o| o.get("useCloudFormation")) {
+            Some(u) => {
+                d = d.secondary(u.span, "not `true`: custom-resource mode");
+            }
+            None => {
+                if let Some(s) = provider_key {
+                    d = d.secondary(
+                        s,
+                        "set without `useCloudFormation: true`: custom-resource mode",
+                    );
+                }
+            }
         }
         diags.push(d.help(
             "the template references `custom-resources.zip` (the handler of \

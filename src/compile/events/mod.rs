@@ -303,3 +303,145 @@ pub(crate) fn object(pairs: Vec<(&str, Option<Value>)>) -> Value {
     }
     Value::Object(m)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Full-scope checks that the fixtures' `scope: plugin` cannot make while the core pass is
+    //! not there: the template is seeded with the oracle's core resources (functions, the
+    //! execution role before the events touched it, outputs), the event passes run, and every
+    //! resource they touch must equal the oracle's.
+
+    use super::*;
+    use crate::compile::naming;
+    use crate::source::SourceMap;
+
+    fn load(case: &str) -> (Node, Value) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(case);
+        let text = std::fs::read_to_string(dir.join("serverless.yml")).expect("fixture");
+        let mut sources = SourceMap::new();
+        let id = sources.add("serverless.yml", dir.join("serverless.yml"), text.as_str());
+        let root = crate::config::parse(&sources, id).expect("parses");
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("expected.json")).expect("expected.json"),
+        )
+        .expect("json");
+        (root, expected)
+    }
+
+    fn ctx<'a>(root: &'a Node, options: &'a crate::Options) -> Ctx<'a> {
+        Ctx {
+            config: root,
+            service: root
+                .get("service")
+                .and_then(Node::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            stage: "dev".into(),
+            region: "us-east-1".into(),
+            instance_id: "0000000000000".into(),
+            options,
+        }
+    }
+
+    /// Runs the function-event passes on a template seeded with `seed` (ids from the oracle's
+    /// template, optionally edited) and returns it.
+    fn run(root: &Node, expected: &Value, seed: &[&str], edit: impl Fn(&mut Template)) -> Template {
+        let options = crate::Options::default();
+        let c = ctx(root, &options);
+        let mut t = Template::new();
+        for id in seed {
+            t.resources_mut()
+                .insert(id.to_string(), expected["Resources"][*id].clone());
+        }
+        if let Some(v) = expected.pointer("/Outputs/ServerlessDeploymentBucketName") {
+            t.outputs_mut()
+                .insert("ServerlessDeploymentBucketName".into(), v.clone());
+        }
+        edit(&mut t);
+        let mut diags = Diags::new();
+        compile_function_events(&c, &mut t, &mut diags);
+        assert!(!diags.has_errors(), "{diags:?}");
+        t
+    }
+
+    fn assert_same(t: &Template, expected: &Value, ids: &[&str]) {
+        for id in ids {
+            assert_eq!(
+                t.resources().get(*id),
+                expected["Resources"].get(*id),
+                "resource {id}"
+            );
+        }
+    }
+
+    #[test]
+    fn scheduler_schedules_extend_the_execution_role() {
+        let (root, expected) = load("fn-schedule-scheduler");
+        let seed = [
+            "IamRoleLambdaExecution",
+            "MorningLambdaFunction",
+            "NightlyLambdaFunction",
+            "OwnedLambdaFunction",
+            "BynameLambdaFunction",
+        ];
+        let t = run(&root, &expected, &seed, |t| {
+            // the role as the core pass leaves it: without what the schedules add
+            let props = t
+                .resources_mut()
+                .get_mut("IamRoleLambdaExecution")
+                .and_then(|r| r.get_mut("Properties"))
+                .expect("role");
+            props["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"] =
+                json!(["lambda.amazonaws.com"]);
+            let stmts = props["Policies"][0]["PolicyDocument"]["Statement"]
+                .as_array_mut()
+                .expect("statements");
+            stmts.pop();
+        });
+        assert_same(
+            &t,
+            &expected,
+            &[
+                "IamRoleLambdaExecution",
+                "MorningSchedulerSchedule1",
+                "MorningSchedulerSchedule2",
+                "NightlySchedulerSchedule1",
+                "NightlyEventsRuleSchedule2",
+                "OwnedSchedulerSchedule1",
+                "BynameSchedulerSchedule1",
+            ],
+        );
+    }
+
+    #[test]
+    fn custom_resource_handler_matches_the_framework() {
+        for (case, function, extra) in [
+            (
+                "fn-eventbridge-custom-resource",
+                "FirstLambdaFunction",
+                &[][..],
+            ),
+            (
+                "fn-eventbridge-custom-resource-logs",
+                "HandlerLambdaFunction",
+                &["CustomDashresourceDasheventDashbridgeLogGroup"][..],
+            ),
+            (
+                "fn-eventbridge-custom-resource-deployment-role",
+                "FnLambdaFunction",
+                &[][..],
+            ),
+        ] {
+            let (root, expected) = load(case);
+            let t = run(&root, &expected, &[function], |_| {});
+            let mut ids = vec![
+                "CustomDashresourceDasheventDashbridgeLambdaFunction",
+                naming::CUSTOM_RESOURCES_ROLE,
+            ];
+            ids.extend_from_slice(extra);
+            assert_same(&t, &expected, &ids);
+        }
+    }
+}
