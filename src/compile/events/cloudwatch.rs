@@ -65,7 +65,8 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 _ => continue,
             };
             n += 1;
-            let Some(rule_value) = compile_one(key, &sm_id, kind, rule, diags) else {
+            let event_key = super::key_span(ev, kind);
+            let Some(rule_value) = compile_one(key, &sm_id, kind, rule, event_key, diags) else {
                 continue;
             };
             t.merge_resource(&naming::sfn_cloudwatch_event_logical_id(key, n), rule_value);
@@ -90,6 +91,7 @@ fn compile_one(
     sm_id: &str,
     kind: &str,
     rule: &Node,
+    event_key: Span,
     diags: &mut Diags,
 ) -> Option<Value> {
     if !matches!(rule.kind, Kind::Map(_) | Kind::Seq(_)) {
@@ -98,7 +100,7 @@ fn compile_one(
                 &NOT_OBJECT,
                 format!("`{kind}` event of state machine `{key}` is not a mapping"),
             )
-            .label(rule.span, format!("a {}", rule.type_name()))
+            .label(rule.span, super::a_kind(rule))
             .help(format!(
                 "write `{kind}: {{event: {{source: [aws.s3]}}}}`: a mapping with the `event` pattern and options"
             )),
@@ -106,14 +108,19 @@ fn compile_one(
         return None;
     }
     let Some(pattern) = super::truthy(rule, "event") else {
-        diags.push(
-            Diag::error(
-                &MISSING_EVENT,
-                format!("`{kind}` event of state machine `{key}` has no `event` pattern"),
-            )
-            .label(rule.span, "needs `event`")
-            .help("add the event pattern under `event:`, e.g. `event: {source: [aws.s3]}` (`pattern` is the name in function events, not here)"),
-        );
+        let mut d = Diag::error(
+            &MISSING_EVENT,
+            format!("`{kind}` event of state machine `{key}` has no `event` pattern"),
+        )
+        .label(event_key, "needs `event`");
+        if rule.get("pattern").is_some() {
+            d = d.secondary(
+                super::key_span(rule, "pattern"),
+                "`pattern` is the function-event spelling; state machines read `event`",
+            );
+        }
+        diags
+            .push(d.help("add the event pattern under `event:`, e.g. `event: {source: [aws.s3]}`"));
         return None;
     };
     super::check_keys(
@@ -130,10 +137,10 @@ fn compile_one(
     {
         diags.push(
             Diag::error(&BAD_INPUT, "`input` must be a mapping or a string")
-                .label(i.span, format!("a {}", i.type_name()))
+                .label(i.span, super::a_kind(i))
                 .help(format!(
-                    "{TOOL} cannot use a {} here (it crashes); write the input object, or its JSON text as a string",
-                    i.type_name()
+                    "{TOOL} cannot use {} here (it crashes); write the input object, or its JSON text as a string",
+                    super::a_kind(i)
                 )),
         );
         ok = false;

@@ -74,7 +74,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 .and_then(|m| m.key_span("eventBridge"))
                 .unwrap_or(eb.span);
             cr.first_event.get_or_insert(event_span);
-            let Some(e) = read(fkey, &deployed, idx, eb, use_cfn, diags) else {
+            let Some(e) = read(fkey, &deployed, idx, eb, event_span, use_cfn, diags) else {
                 continue;
             };
             if use_cfn {
@@ -144,6 +144,7 @@ fn read<'a>(
     deployed: &str,
     idx: usize,
     eb: &'a Node,
+    event_key: Span,
     use_cfn: bool,
     diags: &mut Diags,
 ) -> Option<Event<'a>> {
@@ -153,7 +154,7 @@ fn read<'a>(
                 &INVALID,
                 format!("eventBridge event of function `{fkey}` is not a mapping"),
             )
-            .label(eb.span, format!("a {}", eb.type_name()))
+            .label(eb.span, super::a_kind(eb))
             .help("write `eventBridge: {pattern: {source: [my.app]}}` (or `schedule: rate(…)` instead of `pattern`)"),
         );
         return None;
@@ -166,7 +167,7 @@ fn read<'a>(
                 &NO_TRIGGER,
                 format!("eventBridge event of function `{fkey}` has neither `pattern` nor `schedule`"),
             )
-            .label(eb.span, "the rule would match nothing")
+            .label(event_key, "the rule would never run")
             .help("add `pattern: {source: [...]}` to match events, or `schedule: rate(…)` to run on a schedule (EventBridge refuses a rule with neither)"),
         );
         ok = false;

@@ -59,7 +59,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             let Some(sched) = ev.get("schedule").filter(|s| s.is_truthy()) else {
                 continue;
             };
-            let Some(s) = settings(fkey, sched, diags) else {
+            let Some(s) = settings(fkey, sched, super::key_span(ev, "schedule"), diags) else {
                 continue;
             };
             if s.scheduler && !s.rates.is_empty() {
@@ -117,7 +117,12 @@ struct Settings<'a> {
     object: Option<&'a Node>,
 }
 
-fn settings<'a>(fkey: &str, sched: &'a Node, diags: &mut Diags) -> Option<Settings<'a>> {
+fn settings<'a>(
+    fkey: &str,
+    sched: &'a Node,
+    event_key: Span,
+    diags: &mut Diags,
+) -> Option<Settings<'a>> {
     match &sched.kind {
         Kind::String(_) => {
             return Some(Settings {
@@ -150,7 +155,7 @@ fn settings<'a>(fkey: &str, sched: &'a Node, diags: &mut Diags) -> Option<Settin
                     &INVALID,
                     format!("schedule event of function `{fkey}` is neither a string nor a mapping"),
                 )
-                .label(sched.span, format!("a {}", sched.type_name()))
+                .label(sched.span, super::a_kind(sched))
                 .help("write `schedule: rate(10 minutes)`, or a mapping with `rate: [rate(10 minutes)]` and options"),
             );
             return None;
@@ -163,7 +168,7 @@ fn settings<'a>(fkey: &str, sched: &'a Node, diags: &mut Diags) -> Option<Settin
         Some((r, _)) if !r.is_null() => {
             diags.push(
                 Diag::error(&BAD_RATE, "`rate` must be a list of schedule expressions")
-                    .label(r.span, format!("a {}", r.type_name()))
+                    .label(r.span, super::a_kind(r))
                     .help("write `rate: [rate(10 minutes)]` (or one `cron(...)` string)"),
             );
             return None;
@@ -171,7 +176,7 @@ fn settings<'a>(fkey: &str, sched: &'a Node, diags: &mut Diags) -> Option<Settin
         _ => {
             diags.push(
                 Diag::error(&MISSING_RATE, format!("schedule event of function `{fkey}` has no `rate`"))
-                    .label(sched.span, "this schedule needs a `rate`")
+                    .label(event_key, "this schedule needs a `rate`")
                     .help("add `rate: [rate(10 minutes)]`, or write the expression itself: `schedule: rate(10 minutes)`"),
             );
             return None;
@@ -181,7 +186,7 @@ fn settings<'a>(fkey: &str, sched: &'a Node, diags: &mut Diags) -> Option<Settin
         if !matches!(r.kind, Kind::String(_) | Kind::Map(_)) {
             diags.push(
                 Diag::error(&BAD_RATE, "a `rate` entry must be a schedule expression")
-                    .label(r.span, format!("a {}", r.type_name()))
+                    .label(r.span, super::a_kind(r))
                     .help("write `rate(10 minutes)` or `cron(0 12 * * ? *)` (or a CloudFormation intrinsic that yields one)"),
             );
             ok = false;

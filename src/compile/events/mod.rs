@@ -111,7 +111,13 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                     .help(format!(
                         "slsx compiles the function events `schedule` and `eventBridge` only; the \
                          resources of this `{kind}` event would be missing from the template. \
-                         Package this service with `sls package`, or remove the event"
+                         Package this service with `sls package`, or remove the event{}",
+                        if kind == "http" {
+                            " (a state machine's `http` event is compiled, if a state machine \
+                             can serve this endpoint)"
+                        } else {
+                            ""
+                        }
                     )),
                 );
             }
@@ -240,6 +246,18 @@ pub(crate) fn check_keys(diags: &mut Diags, node: &Node, allowed: &[&str], what:
 /// (`x ? … : …`).
 pub(crate) fn truthy<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     node.get(key).filter(|n| n.is_truthy())
+}
+
+/// What a value is, with its article, in YAML words: `a mapping`, `a list`, `a number`, ….
+pub(crate) fn a_kind(n: &Node) -> &'static str {
+    match n.kind {
+        crate::yaml::Kind::Null => "null",
+        crate::yaml::Kind::Bool(_) => "a boolean",
+        crate::yaml::Kind::Number(_) => "a number",
+        crate::yaml::Kind::String(_) => "a string",
+        crate::yaml::Kind::Seq(_) => "a list",
+        crate::yaml::Kind::Map(_) => "a mapping",
+    }
 }
 
 /// The span of a key of a mapping node (its value's span when it has none).

@@ -82,6 +82,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 sm_id: &sm_id,
                 n,
                 sched,
+                event_key: super::key_span(ev, "schedule"),
             };
             if let Some(w) = one.compile(t, diags, &shared) {
                 writes.push(w);
@@ -112,6 +113,8 @@ struct One<'a> {
     sm_id: &'a str,
     n: usize,
     sched: &'a Node,
+    /// The `schedule` key of the event.
+    event_key: Span,
 }
 
 /// The settings of one schedule event, as the plugin reads them.
@@ -202,7 +205,7 @@ impl<'a> One<'a> {
                         &INVALID,
                         format!("schedule event of state machine `{key}` is neither a string nor a mapping"),
                     )
-                    .label(sched.span, format!("a {}", sched.type_name()))
+                    .label(sched.span, super::a_kind(sched))
                     .help("write `schedule: rate(10 minutes)`, or a mapping with `rate` and options"),
                 );
                 return None;
@@ -214,7 +217,14 @@ impl<'a> One<'a> {
                     &MISSING_RATE,
                     format!("schedule event of state machine `{key}` has no `rate`"),
                 )
-                .label(sched.span, "this schedule needs a `rate`")
+                .label(
+                    if sched.as_seq().is_some() { sched.span } else { self.event_key },
+                    if sched.as_seq().is_some() {
+                        "a list, not a mapping with `rate`"
+                    } else {
+                        "this schedule needs a `rate`"
+                    },
+                )
                 .help("add `rate: rate(10 minutes)` (or a `cron(...)` expression), or write the expression itself: `schedule: rate(10 minutes)`"),
             );
             return None;
@@ -233,7 +243,7 @@ impl<'a> One<'a> {
                         &BAD_RATE,
                         "the `rate` of a state-machine schedule must be one schedule expression",
                     )
-                    .label(rate.span, format!("a {}", rate.type_name()))
+                    .label(rate.span, super::a_kind(rate))
                     .help(
                         "serverless-step-functions writes `rate` into the rule as text (a list \
                          becomes `a,b`, an object `[object Object]`); write one `rate(...)` or \
@@ -553,7 +563,7 @@ pub(crate) fn check_inputs(diags: &mut Diags, ev: &Node, tool: &str) -> bool {
                 &BAD_INPUT,
                 "`inputPath` must be a string (a JSONPath such as `$.detail`)",
             )
-            .label(p.span, format!("a {}", p.type_name()))
+            .label(p.span, super::a_kind(p))
             .help("write the path as a string, e.g. `inputPath: $.detail`"),
         );
         ok = false;
@@ -562,7 +572,7 @@ pub(crate) fn check_inputs(diags: &mut Diags, ev: &Node, tool: &str) -> bool {
         if it.as_map().is_none() {
             diags.push(
                 Diag::error(&BAD_INPUT, "`inputTransformer` must be a mapping")
-                    .label(it.span, format!("a {}", it.type_name()))
+                    .label(it.span, super::a_kind(it))
                     .help("write `inputTransformer: {inputPathsMap: {t: $.time}, inputTemplate: '{\"time\": <t>}'}`"),
             );
             return false;
@@ -572,7 +582,7 @@ pub(crate) fn check_inputs(diags: &mut Diags, ev: &Node, tool: &str) -> bool {
             Some(t) if !t.is_null() => {
                 diags.push(
                     Diag::error(&BAD_INPUT, "`inputTemplate` must be a string")
-                        .label(t.span, format!("a {}", t.type_name()))
+                        .label(t.span, super::a_kind(t))
                         .help("quote the template: `inputTemplate: '{\"time\": <t>}'`"),
                 );
                 ok = false;
@@ -594,7 +604,7 @@ pub(crate) fn check_inputs(diags: &mut Diags, ev: &Node, tool: &str) -> bool {
         {
             diags.push(
                 Diag::error(&BAD_INPUT, "`inputPathsMap` must be a mapping")
-                    .label(m.span, format!("a {}", m.type_name()))
+                    .label(m.span, super::a_kind(m))
                     .help("map each placeholder to a JSONPath: `inputPathsMap: {t: $.time}`"),
             );
             ok = false;
