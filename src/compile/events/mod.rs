@@ -214,6 +214,23 @@ pub(crate) fn event_list(owner: &Node) -> &[Node] {
     owner.get("events").and_then(Node::as_seq).unwrap_or(&[])
 }
 
+/// The framework's and the plugin's spellings of the same event option, both ways: a key
+/// written in one compiler's spelling is suggested the other's.
+const SPELLINGS: [(&str, &str); 12] = [
+    ("role", "iamRole"),
+    ("iamRole", "role"),
+    ("eventBus", "eventBusName"),
+    ("eventBusName", "eventBus"),
+    ("pattern", "event"),
+    ("event", "pattern"),
+    ("deadLetterQueueArn", "deadLetterConfig"),
+    ("deadLetterConfig", "deadLetterQueueArn"),
+    ("maximumEventAge", "maximumEventAgeInSeconds"),
+    ("maximumEventAgeInSeconds", "maximumEventAge"),
+    ("timeZone", "timezone"),
+    ("enable", "enabled"),
+];
+
 /// Warns about every key of `node` (a mapping) outside `allowed`.
 pub(crate) fn check_keys(diags: &mut Diags, node: &Node, allowed: &[&str], what: &str, tool: &str) {
     let Some(m) = node.as_map() else {
@@ -233,8 +250,12 @@ pub(crate) fn check_keys(diags: &mut Diags, node: &Node, allowed: &[&str], what:
             .map(|a| format!("`{a}`"))
             .collect::<Vec<_>>()
             .join(", ");
+        let alias = SPELLINGS
+            .iter()
+            .find(|(from, to)| *from == k.as_str() && allowed.contains(to))
+            .map(|(_, to)| *to);
         diags.push(
-            match crate::compile::resources::closest(k, allowed.iter().copied()) {
+            match alias.or_else(|| crate::compile::resources::closest(k, allowed.iter().copied())) {
                 Some(s) => d.help(format!("did you mean `{s}`? The options are {list}")),
                 None => d.help(format!("the options are {list}")),
             },
