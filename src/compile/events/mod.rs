@@ -483,4 +483,87 @@ mod tests {
             assert_same(&t, &expected, &ids);
         }
     }
+    /// Expands a service given as text; returns the template and the diagnostic codes.
+    fn expand(yaml: &str) -> (Value, Vec<&'static str>) {
+        let input = crate::Input::Text {
+            name: "serverless.yml".into(),
+            dir: std::env::temp_dir(),
+            text: yaml.to_string(),
+        };
+        let e = crate::expand(&input, &crate::Options::default());
+        let codes = e.diags.iter().map(|d| d.code.id).collect();
+        (e.template.unwrap_or(Value::Null), codes)
+    }
+
+    const SFN: &str = "service: s\nprovider:\n  name: aws\nplugins: [serverless-step-functions]\nstepFunctions:\n  stateMachines:\n    m:\n      definition: {StartAt: A, States: {A: {Type: Succeed}}}\n      events:\n";
+
+    #[test]
+    fn plugin_crashes_become_the_intended_values() {
+        // a multi-line block `input:` (the plugin: "Bad control character in string literal")
+        let (t, codes) = expand(&format!(
+            "{SFN}        - schedule:\n            rate: rate(1 hour)\n            input: |\n              {{\"a\": 1,\n               \"b\": \"x\"}}\n            name: 'say \"hi\"'\n"
+        ));
+        let rule = &t["Resources"]["MStepFunctionsEventsRuleSchedule1"]["Properties"];
+        assert_eq!(
+            rule["Targets"][0]["Input"],
+            json!("{\"a\": 1,\n \"b\": \"x\"}\n")
+        );
+        assert_eq!(rule["Name"], json!("say \"hi\""));
+        assert_eq!(codes, ["slsx::events::json-text"]);
+
+        // the same in a cloudwatch/eventBridge rule: line breaks removed, as the plugin does
+        // for everything else in this rule
+        let (t, codes) = expand(&format!(
+            "{SFN}        - eventBridge:\n            event: {{source: [x]}}\n            input: |\n              {{\"a\": 1,\n               \"b\": \"x\"}}\n            inputTransformer: ~\n        - eventBridge:\n            event: {{source: [y]}}\n            inputTransformer:\n              inputTemplate: '{{\"k\": 1}}'\n"
+        ));
+        let r = &t["Resources"];
+        assert_eq!(
+            r["MEventsRuleCloudWatchEvent1"]["Properties"]["Targets"][0]["Input"],
+            json!("{\"a\": 1, \"b\": \"x\"}")
+        );
+        // no inputPathsMap: the plugin splices `undefined`; slsx leaves the key out
+        assert_eq!(
+            r["MEventsRuleCloudWatchEvent2"]["Properties"]["Targets"][0]["InputTransformer"],
+            json!({"InputTemplate": "{\"k\": 1}"})
+        );
+        assert_eq!(
+            codes,
+            ["slsx::events::json-text", "slsx::events::json-text"]
+        );
+
+        // a scheduler schedule with a quote in its timezone
+        let (t, codes) = expand(&format!(
+            "{SFN}        - schedule:\n            rate: rate(1 hour)\n            method: scheduler\n            timezone: 'a\"b'\n"
+        ));
+        assert_eq!(
+            t["Resources"]["MStepFunctionsSchedulerSchedule1"]["Properties"]["ScheduleExpressionTimezone"],
+            json!("a\"b")
+        );
+        assert_eq!(codes, ["slsx::events::json-text"]);
+    }
+
+    #[test]
+    fn framework_crashes_become_the_intended_values() {
+        let (t, codes) = expand(
+            "service: s\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h.h\n    events:\n      - schedule:\n          rate: [rate(1 hour)]\n          name: 'a\"b'\n          description: \"two\\nlines\"\n",
+        );
+        let rule = &t["Resources"]["FEventsRuleSchedule1"]["Properties"];
+        assert_eq!(rule["Name"], json!("a\"b"));
+        assert_eq!(rule["Description"], json!("two\nlines"));
+        assert_eq!(codes, ["slsx::events::json-text"]);
+    }
+
+    #[test]
+    fn quotes_inside_an_object_input_crash_the_plugin() {
+        let (t, codes) = expand(&format!(
+            "{SFN}        - schedule:\n            rate: rate(1 hour)\n            input: {{say: 'a \"quoted\" word'}}\n"
+        ));
+        assert_eq!(
+            t["Resources"]["MStepFunctionsEventsRuleSchedule1"]["Properties"]["Targets"][0]["Input"],
+            json!("{\"say\":\"a \\\"quoted\\\" word\"}")
+        );
+        // the plugin escapes `"` but not `\`: `\"` of the JSON text becomes `\\"`, which ends
+        // the string early (it crashes: "Expected ',' or '}' after property value")
+        assert_eq!(codes, ["slsx::events::json-text"]);
+    }
 }
