@@ -82,9 +82,6 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                 continue;
             };
             for (kind, entry) in m.iter() {
-                if FUNCTION_EVENTS.contains(&kind.as_str()) {
-                    continue;
-                }
                 if !entry.value.is_truthy() {
                     diags.push(
                         Diag::warning(
@@ -97,6 +94,9 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                         )
                         .help("give the event its settings, or remove it"),
                     );
+                    continue;
+                }
+                if FUNCTION_EVENTS.contains(&kind.as_str()) {
                     continue;
                 }
                 diags.push(
