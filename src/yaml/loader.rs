@@ -343,11 +343,16 @@ impl<'a> Loader<'a> {
             &codes::SYNTAX,
             format!("YAML syntax error: {}", e.problem()),
         );
-        let sp = Span::new(self.file, at, (at + 1).min(text_len).max(at));
-        let what = if at >= text_len {
-            "the file ends here".to_string()
+        let (sp, what) = if at >= text_len {
+            // point just after the last character of the file, where a renderer can show it
+            let end = self.text.trim_end().len();
+            (
+                Span::new(self.file, end, end),
+                "the file ends here".to_string(),
+            )
         } else {
-            e.problem().to_string()
+            let next = self.text[at..].chars().next().map_or(1, char::len_utf8);
+            (Span::new(self.file, at, at + next), e.problem().to_string())
         };
         d = d.label(sp, what);
         if let (Some(ctx), Some(cm)) = (e.context(), e.context_mark()) {
@@ -411,15 +416,14 @@ impl<'a> Loader<'a> {
             "this tag is not part of the Serverless Framework's YAML schema",
         );
         let name = tag.trim_start_matches('!');
-        let suggestion = CFN_TAGS
-            .iter()
-            .find(|t| t.eq_ignore_ascii_case(name))
-            .map(|t| format!("did you mean `!{t}`? "))
-            .unwrap_or_default();
-        d = d.help(format!(
-            "{suggestion}the supported CloudFormation short forms are {}; other functions need the long form, e.g. `Fn::{name}: ...`",
-            CFN_TAGS.iter().map(|t| format!("!{t}")).collect::<Vec<_>>().join(" ")
-        ));
+        let help = match CFN_TAGS.iter().find(|t| t.eq_ignore_ascii_case(name)) {
+            Some(t) => format!("did you mean `!{t}`? tags are case-sensitive"),
+            None => format!(
+                "the framework accepts these short forms, each written with a leading `!`: {}; write other functions in long form, e.g. `Fn::{name}: ...`",
+                CFN_TAGS.join(", ")
+            ),
+        };
+        d = d.help(help);
         self.error(d);
     }
 

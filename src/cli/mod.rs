@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod expand;
+
 use crate::diagnostics::{self, Diag, Diags, RenderOptions, codes as general};
-use crate::emit::{self, Format};
+use crate::emit::Format;
 use crate::source::SourceMap;
-use crate::{Input, Options, expand};
+use crate::{Input, Options};
 
 /// Exit statuses.
 pub mod exit {
@@ -24,7 +26,7 @@ pub mod exit {
     pub const BUG: i32 = 101;
 }
 
-const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 Exit status: 0 success, 1 errors in the input (or a difference, for diff), 2 usage or I/O error, 101 a bug in slsx.
 Environment: NO_COLOR disables colour; FORCE_COLOR / CLICOLOR_FORCE force it; COLUMNS sets the diagnostic width.";
 
@@ -78,7 +80,7 @@ impl From<OutputFormat> for Format {
 pub enum Command {
     /// Expand a service into its CloudFormation template.
     #[command(after_help = AFTER_HELP)]
-    Expand(ExpandArgs),
+    Expand(expand::ExpandArgs),
 }
 
 /// Options shared by every command that expands a service.
@@ -106,21 +108,6 @@ pub struct ServiceArgs {
     /// The name diagnostics use for the config read from stdin.
     #[arg(long = "stdin-filename", value_name = "NAME")]
     pub stdin_filename: Option<String>,
-}
-
-#[derive(Args, Debug)]
-pub struct ExpandArgs {
-    /// A service directory, its serverless.yml/.yaml/.json, or `-` for stdin.
-    #[arg(default_value = ".")]
-    pub path: String,
-    #[command(flatten)]
-    pub service: ServiceArgs,
-    /// Output format of the template.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
-    pub format: OutputFormat,
-    /// Write the template to FILE (atomically) instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
 }
 
 /// Where a command writes, and what it may read.
@@ -267,42 +254,6 @@ impl ServiceArgs {
     }
 }
 
-fn cmd_expand(args: &ExpandArgs, io: &mut Io, reporter: &Reporter) -> i32 {
-    let input = match args.service.input(&args.path, io.stdin) {
-        Ok(i) => i,
-        Err(d) => {
-            reporter.report(&d.into(), &SourceMap::new(), io.stderr);
-            return exit::ERROR;
-        }
-    };
-    let opts = args.service.options(&io.env);
-    let result = expand(&input, &opts);
-    reporter.report(&result.diags, &result.sources, io.stderr);
-    let Some(template) = result.template else {
-        return failure_status(&result.diags);
-    };
-    let text = emit::render(&template, args.format.into());
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = write_atomically(path, text.as_bytes()) {
-                let d = Diag::error(
-                    &general::IO,
-                    format!("cannot write `{}`: {e}", path.display()),
-                )
-                .help("check that the directory exists and is writable");
-                reporter.report(&d.into(), &SourceMap::new(), io.stderr);
-                return exit::ERROR;
-            }
-        }
-        None => {
-            if io.stdout.write_all(text.as_bytes()).is_err() || io.stdout.flush().is_err() {
-                return exit::ERROR;
-            }
-        }
-    }
-    exit::OK
-}
-
 /// Runs the program on `args` (including the program name).
 pub fn run<I, T>(args: I, io: &mut Io) -> i32
 where
@@ -332,6 +283,6 @@ where
     };
     let reporter = Reporter::new(cli.color, cli.diagnostics, io);
     match &cli.command {
-        Command::Expand(a) => cmd_expand(a, io, &reporter),
+        Command::Expand(a) => expand::run(a, io, &reporter),
     }
 }
