@@ -18,7 +18,8 @@ use serde_json::{Map, Value, json};
 
 use super::jsontext::{self, Text};
 use super::schedule::{
-    BAD_RATE, INVALID, MISSING_RATE, UNKNOWN_METHOD, check_inputs, check_scheduler_options,
+    BAD_EXPRESSION, BAD_RATE, INVALID, MISSING_RATE, UNKNOWN_METHOD, check_inputs,
+    check_scheduler_options, framework_accepts,
 };
 use super::{IGNORED, JSON_TEXT};
 use crate::compile::{Ctx, Template, naming};
@@ -62,6 +63,24 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             let Some(s) = settings(fkey, sched, super::key_span(ev, "schedule"), diags) else {
                 continue;
             };
+            for r in &s.rates {
+                if let Some(e) = r.as_str()
+                    && !framework_accepts(e)
+                {
+                    diags.push(
+                        Diag::warning(
+                            &BAD_EXPRESSION,
+                            format!("`{e}` is not a schedule expression the framework accepts"),
+                        )
+                        .label(r.span, "does not match the framework's `rate(...)` / `cron(...)` pattern")
+                        .help(
+                            "write `rate(1 minute)`, `rate(5 minutes)` (singular unit for 1, plural otherwise) or \
+                             `cron(min hour day month weekday year)` with six fields; the framework \
+                             only warns about this, and EventBridge rejects it at deploy time",
+                        ),
+                    );
+                }
+            }
             if s.scheduler && !s.rates.is_empty() {
                 function_has_scheduler = true;
                 first_scheduler.get_or_insert(s.method_span.unwrap_or(sched.span));

@@ -60,6 +60,33 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
 /// The function event types slsx compiles.
 const FUNCTION_EVENTS: [&str; 2] = ["schedule", "eventBridge"];
 
+/// Every function event type of the framework (3.40). Other keys are not events at all: the
+/// framework ignores them, and the configuration check already warns about them.
+const FRAMEWORK_EVENTS: [&str; 22] = [
+    "schedule",
+    "s3",
+    "http",
+    "websocket",
+    "sns",
+    "stream",
+    "kafka",
+    "activemq",
+    "rabbitmq",
+    "msk",
+    "alb",
+    "alexaSkill",
+    "alexaSmartHome",
+    "iot",
+    "iotFleetProvisioning",
+    "cloudwatchEvent",
+    "cloudwatchLog",
+    "cognitoUserPool",
+    "eventBridge",
+    "sqs",
+    "cloudFront",
+    "httpApi",
+];
+
 /// The state-machine event types serverless-step-functions reads.
 const STATE_MACHINE_EVENTS: [&str; 4] = ["schedule", "http", "cloudwatchEvent", "eventBridge"];
 
@@ -82,6 +109,9 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                 continue;
             };
             for (kind, entry) in m.iter() {
+                if !FRAMEWORK_EVENTS.contains(&kind.as_str()) {
+                    continue;
+                }
                 if !entry.value.is_truthy() {
                     diags.push(
                         Diag::warning(

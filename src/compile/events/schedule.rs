@@ -35,6 +35,7 @@ declare_codes! { CODES;
     SCHEDULER_UNSUPPORTED = "slsx::schedule::scheduler-unsupported", "`inputPath` or `inputTransformer` on a `method: scheduler` schedule.";
     TIMEZONE_WITHOUT_SCHEDULER = "slsx::schedule::timezone-without-scheduler", "`timezone` on a schedule whose method is not `scheduler`.";
     UNKNOWN_METHOD = "slsx::schedule::unknown-method", "A schedule `method` other than `eventBus` and `scheduler` (treated as `eventBus`).";
+    BAD_EXPRESSION = "slsx::schedule::bad-expression", "A function schedule expression the framework's schema rejects (it warns, and deploys it anyway).";
     MIXED_PRINCIPAL = "slsx::schedule::mixed-principal", "EventBridge-rule and Scheduler schedules of one state machine share a role that trusts only one of the two services.";
 }
 
@@ -713,4 +714,63 @@ fn mixed_principal(key: &str, writes: &[RoleWrite], diags: &mut Diags) {
          trusted service is the last one written (a plugin bug, reproduced here); use one \
          `method` for all schedules of this state machine, or give one kind its own `role`",
     ));
+}
+
+/// Whether the framework's schema accepts a function schedule expression:
+/// `^rate\((?:1 (?:minute|hour|day)|(?:1\d+|[2-9]\d*) (?:minute|hour|day)s)\)$` or
+/// `^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$`.
+pub(crate) fn framework_accepts(expr: &str) -> bool {
+    if let Some(body) = expr.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
+        let Some((n, unit)) = body.split_once(' ') else {
+            return false;
+        };
+        if n == "1" {
+            return matches!(unit, "minute" | "hour" | "day");
+        }
+        let b = n.as_bytes();
+        let digits = !b.is_empty() && b.iter().all(u8::is_ascii_digit);
+        let number = digits && ((b[0] == b'1' && b.len() > 1) || (b'2'..=b'9').contains(&b[0]));
+        return number && matches!(unit, "minutes" | "hours" | "days");
+    }
+    if let Some(body) = expr.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) {
+        let fields: Vec<&str> = body.split(' ').collect();
+        return fields.len() == 6
+            && fields
+                .iter()
+                .all(|f| !f.is_empty() && !f.chars().any(char::is_whitespace));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::framework_accepts;
+
+    #[test]
+    fn framework_schedule_pattern() {
+        for ok in [
+            "rate(1 minute)",
+            "rate(1 day)",
+            "rate(10 minutes)",
+            "rate(2 hours)",
+            "rate(25 days)",
+            "cron(0 9 ? * MON-FRI *)",
+            "cron(0/15 * * * ? *)",
+        ] {
+            assert!(framework_accepts(ok), "{ok}");
+        }
+        for bad in [
+            "42",
+            "rate(1 minutes)",
+            "rate(2 hour)",
+            "rate(01 hours)",
+            "rate(0 hours)",
+            "rate(1  hour)",
+            "cron(0 9 * * ?)",
+            "cron(0  9 * * ? * *)",
+            "at(2030-01-01T00:00:00)",
+        ] {
+            assert!(!framework_accepts(bad), "{bad}");
+        }
+    }
 }
