@@ -128,7 +128,7 @@ fn compile_one(
         rule,
         &KEYS,
         &format!("a state-machine `{kind}` event"),
-        TOOL,
+        &format!("{TOOL} ignores it"),
     );
     let mut ok = super::schedule::check_inputs(diags, rule, TOOL);
     let input = super::truthy(rule, "input");
@@ -152,7 +152,7 @@ fn compile_one(
             r,
             &["maximumEventAgeInSeconds", "maximumRetryAttempts"],
             &format!("a state-machine `{kind}` event's `retryPolicy`"),
-            TOOL,
+            &format!("{TOOL} ignores it"),
         );
     }
     if !ok {

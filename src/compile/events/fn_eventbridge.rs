@@ -159,7 +159,13 @@ fn read<'a>(
         );
         return None;
     }
-    super::check_keys(diags, eb, &KEYS, "a function `eventBridge` event", TOOL);
+    super::check_keys(
+        diags,
+        eb,
+        &KEYS,
+        "a function `eventBridge` event",
+        &format!("{TOOL} ignores it"),
+    );
     let mut ok = check_inputs(diags, eb, TOOL);
     if eb.get("pattern").is_none() && eb.get("schedule").is_none() {
         diags.push(
@@ -198,7 +204,7 @@ fn read<'a>(
             r,
             &["maximumEventAge", "maximumRetryAttempts"],
             "an eventBridge `retryPolicy`",
-            TOOL,
+            &format!("{TOOL} ignores it"),
         );
     }
     if !use_cfn {

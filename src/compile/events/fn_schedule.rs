@@ -223,7 +223,13 @@ fn settings<'a>(
             .help("add at least one `rate(...)` or `cron(...)` expression"),
         );
     }
-    super::check_keys(diags, sched, &KEYS, "a function schedule", TOOL);
+    super::check_keys(
+        diags,
+        sched,
+        &KEYS,
+        "a function schedule",
+        &format!("{TOOL} ignores it"),
+    );
 
     let name = super::truthy(sched, "name");
     if rates.len() > 1

@@ -96,7 +96,9 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
     for (fkey, f) in ctx.functions() {
         for ev in event_list(f) {
             let Some(m) = ev.as_map() else {
-                if !ev.is_null() {
+                if ev.is_null() {
+                    diags.push(empty_entry(ev, "the framework"));
+                } else {
                     diags.push(
                         Diag::warning(
                             &IGNORED,
@@ -160,7 +162,9 @@ fn check_state_machine_event_kinds(ctx: &Ctx, diags: &mut Diags) {
     for (key, sm) in state_machines(ctx) {
         for ev in event_list(sm) {
             let Some(m) = ev.as_map() else {
-                if !ev.is_null() {
+                if ev.is_null() {
+                    diags.push(empty_entry(ev, "serverless-step-functions"));
+                } else {
                     diags.push(
                         Diag::warning(
                             &IGNORED,
@@ -205,6 +209,16 @@ fn check_state_machine_event_kinds(ctx: &Ctx, diags: &mut Diags) {
             }
         }
     }
+}
+
+/// An event entry with nothing in it (a lone `-`): the tools crash on it (they read a property
+/// of `null`); slsx skips it and says so.
+fn empty_entry(ev: &Node, tool: &str) -> Diag {
+    Diag::warning(&IGNORED, "an empty event entry; slsx skips it")
+        .label(ev.span, "nothing here")
+        .help(format!(
+            "{tool} fails on an empty entry in `events` (it reads a property of `null`); remove the `-` line"
+        ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +276,13 @@ const SPELLINGS: [(&str, &str); 12] = [
 ];
 
 /// Warns about every key of `node` (a mapping) outside `allowed`.
-pub(crate) fn check_keys(diags: &mut Diags, node: &Node, allowed: &[&str], what: &str, tool: &str) {
+pub(crate) fn check_keys(
+    diags: &mut Diags,
+    node: &Node,
+    allowed: &[&str],
+    what: &str,
+    consequence: &str,
+) {
     let Some(m) = node.as_map() else {
         return;
     };
@@ -272,7 +292,7 @@ pub(crate) fn check_keys(diags: &mut Diags, node: &Node, allowed: &[&str], what:
         }
         let d = Diag::warning(
             &UNKNOWN_KEY,
-            format!("`{k}` is not an option of {what}; {tool} ignores it"),
+            format!("`{k}` is not an option of {what}; {consequence}"),
         )
         .label(e.key_span, "unknown option");
         let list = allowed

@@ -255,7 +255,13 @@ impl<'a> One<'a> {
                 String::new()
             }
         };
-        super::check_keys(diags, sched, &KEYS, "a state-machine schedule", TOOL);
+        super::check_keys(
+            diags,
+            sched,
+            &KEYS,
+            "a state-machine schedule",
+            &format!("{TOOL} ignores it"),
+        );
 
         let method = super::truthy(sched, "method");
         let scheduler = method.and_then(Node::as_str) == Some("scheduler");
@@ -294,7 +300,7 @@ impl<'a> One<'a> {
                 r,
                 &["maximumEventAgeInSeconds", "maximumRetryAttempts"],
                 "a state-machine schedule's `retryPolicy`",
-                TOOL,
+                &format!("{TOOL} ignores it"),
             );
         }
         ok.then_some(s)
@@ -615,7 +621,7 @@ pub(crate) fn check_inputs(diags: &mut Diags, ev: &Node, tool: &str) -> bool {
             it,
             &["inputPathsMap", "inputTemplate"],
             "an `inputTransformer`",
-            tool,
+            "EventBridge input transformers have only `inputPathsMap` and `inputTemplate`",
         );
     }
     ok
