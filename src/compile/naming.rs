@@ -141,6 +141,106 @@ pub fn custom_event_bridge_logical_id(function_key: &str, idx: usize) -> String 
     )
 }
 
+/// Schedule target id of a function: `<functionKey>Schedule` (raw key).
+pub fn schedule_id(function_key: &str) -> String {
+    format!("{function_key}Schedule")
+}
+
+/// JavaScript `s.length` (UTF-16 code units).
+pub fn js_length(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+/// JavaScript `s.slice(0, n)` (UTF-16 code units; a split surrogate pair is dropped).
+pub fn js_slice_to(s: &str, n: usize) -> String {
+    let mut used = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        used += c.len_utf16();
+        if used > n {
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Lower-case hex md5 of the UTF-8 bytes (Node's `createHash('md5').update(s).digest('hex')`).
+pub fn md5_hex(s: &str) -> String {
+    use md5::{Digest, Md5};
+    Md5::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The framework's `hashName`: the first `31 - len(suffix)` characters, the md5 of the whole
+/// name, `-`, the suffix.
+fn hash_name(name: &str, suffix: &str) -> String {
+    let keep = 31usize.saturating_sub(js_length(suffix));
+    format!("{}{}-{suffix}", js_slice_to(name, keep), md5_hex(name))
+}
+
+/// Unhashed function eventBridge rule name: `<deployedFunctionName>-rule-<idx>` (also the base
+/// of the rule's logical ID, see [`event_bridge_rule_logical_id`]).
+pub fn event_bridge_rule_name_base(deployed_function_name: &str, idx: usize) -> String {
+    format!("{deployed_function_name}-rule-{idx}")
+}
+
+/// Default rule name of a function eventBridge event: [`event_bridge_rule_name_base`]; when
+/// longer than 64 characters, its first `31 - len("rule-<idx>")` characters + md5 of the whole
+/// name + `-rule-<idx>`. `svc-dev-f-rule-1` stays; a 70-character base becomes
+/// `<first 25>` + 32 hex digits + `-rule-1`.
+pub fn event_bridge_rule_name(deployed_function_name: &str, idx: usize) -> String {
+    let name = event_bridge_rule_name_base(deployed_function_name, idx);
+    if js_length(&name) > 64 {
+        hash_name(&name, &format!("rule-{idx}"))
+    } else {
+        name
+    }
+}
+
+/// Target id of a function eventBridge rule: `<ruleName>-target`; when longer than 64
+/// characters, the first 25 characters + md5 of `<ruleName>-target` + `-target`.
+pub fn event_bridge_target_id(rule_name: &str) -> String {
+    let id = format!("{rule_name}-target");
+    if js_length(&id) > 64 {
+        hash_name(&id, "target")
+    } else {
+        id
+    }
+}
+
+/// The role of the framework's custom-resource Lambdas.
+pub const CUSTOM_RESOURCES_ROLE: &str = "IamRoleCustomResourcesLambdaExecution";
+
+/// The artifact every custom-resource Lambda's code comes from.
+pub const CUSTOM_RESOURCES_ARTIFACT: &str = "custom-resources.zip";
+
+/// The eventBridge custom-resource handler's function key: `custom-resource-event-bridge`.
+pub const CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION: &str = "custom-resource-event-bridge";
+
+/// Its logical ID: `CustomDashresourceDasheventDashbridgeLambdaFunction`.
+pub fn custom_resource_event_bridge_function_logical_id() -> String {
+    lambda_logical_id(CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION)
+}
+
+/// Its deployed name: `<service>-<stage>-custom-resource-event-bridge`; when longer than 64
+/// characters, its first 32 characters followed by the md5 of the whole name.
+pub fn custom_resource_event_bridge_function_name(service: &str, stage: &str) -> String {
+    let name = format!("{service}-{stage}-{CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION}");
+    if js_length(&name) > 64 {
+        format!("{}{}", js_slice_to(&name, 32), md5_hex(&name))
+    } else {
+        name
+    }
+}
+
+/// `/aws/lambda/<name>`.
+pub fn log_group_name(function_name: &str) -> String {
+    format!("/aws/lambda/{function_name}")
+}
+
 /// Export name of a generated output: `sls-<service>-<stage>-<OutputKey>`.
 pub fn stack_output_export_name(service: &str, stage: &str, output_key: &str) -> String {
     format!("sls-{service}-{stage}-{output_key}")
@@ -376,6 +476,33 @@ mod tests {
             event_bridge_event_bus_logical_id("my-bus"),
             "MyDashbusEventBridgeEventBus"
         );
+    }
+
+    #[test]
+    fn event_bridge_names() {
+        assert_eq!(event_bridge_rule_name("svc-dev-f", 1), "svc-dev-f-rule-1");
+        let long = "a".repeat(60);
+        let n = event_bridge_rule_name(&long, 3);
+        assert_eq!(n.len(), 25 + 32 + "-rule-3".len());
+        assert!(n.starts_with(&"a".repeat(25)) && n.ends_with("-rule-3"));
+        assert_eq!(&n[25..57], md5_hex(&format!("{long}-rule-3")));
+        assert_eq!(event_bridge_target_id("r"), "r-target");
+        let t = event_bridge_target_id(&"b".repeat(60));
+        assert!(t.starts_with(&"b".repeat(25)) && t.ends_with("-target"));
+        assert_eq!(md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(
+            custom_resource_event_bridge_function_logical_id(),
+            "CustomDashresourceDasheventDashbridgeLambdaFunction"
+        );
+        assert_eq!(
+            custom_resource_event_bridge_function_name("exp", "dev"),
+            "exp-dev-custom-resource-event-bridge"
+        );
+        assert_eq!(
+            custom_resource_event_bridge_function_name(&"s".repeat(40), "dev").len(),
+            64
+        );
+        assert_eq!(js_slice_to("a😀b", 2), "a");
     }
 
     #[test]
