@@ -248,9 +248,9 @@ pub fn stack_output_export_name(service: &str, stage: &str, output_key: &str) ->
 
 // API Gateway (REST) --------------------------------------------------------------------------
 
-/// One path part: lodash `capitalize` (rest lower-cased), `-` → `Dash`, `{x}` → `XVar`, drop
-/// other non-alphanumerics, upper-case first: `{orderId}` → `OrderidVar`, `my-path` →
-/// `MyDashpath`, `{proxy+}` → `ProxyVar`.
+/// One path part: lodash `capitalize` (rest lower-cased), `-` → `Dash`, `{x}` → `xVar` (greedy:
+/// first `{` to last `}`), drop other non-alphanumerics, upper-case first: `{orderId}` →
+/// `OrderidVar`, `my-path` → `MyDashpath`, `{proxy+}` → `ProxyVar`.
 pub fn normalize_path_part(part: &str) -> String {
     let mut cap = String::new();
     let mut chars = part.chars();
@@ -335,6 +335,352 @@ pub fn request_validator_logical_id(service: &str) -> String {
 /// `ApiGatewayDeployment<instanceId>`.
 pub fn deployment_logical_id(instance_id: &str) -> String {
     format!("ApiGatewayDeployment{instance_id}")
+}
+
+/// The REST API's `Name`: `provider.apiName` when set; else `<service>-<stage>` with
+/// `provider.apiGateway.shouldStartNameWithService`; else `<stage>-<service>`.
+pub fn api_gateway_name(
+    api_name: Option<&str>,
+    should_start_with_service: bool,
+    service: &str,
+    stage: &str,
+) -> String {
+    match api_name {
+        Some(n) => n.to_string(),
+        None if should_start_with_service => format!("{service}-{stage}"),
+        None => format!("{stage}-{service}"),
+    }
+}
+
+/// A model from `provider.apiGateway.request.schemas.<id>`:
+/// `ApiGateway` + upperFirst(camelCase(id)) + `Model` (`order-model` → `ApiGatewayOrderModelModel`).
+pub fn model_logical_id(schema_id: &str) -> String {
+    format!("ApiGateway{}Model", normalize_name(&camel_case(schema_id)))
+}
+
+/// An inline request schema: method id + startCase(contentType) without spaces + `Model`
+/// (`application/json` → `ApiGatewayMethodUsersPostApplicationJsonModel`).
+pub fn endpoint_model_logical_id(resource_name: &str, method: &str, content_type: &str) -> String {
+    format!(
+        "{}{}Model",
+        method_logical_id(resource_name, method),
+        start_case(content_type).replace(' ', "")
+    )
+}
+
+/// serverless-step-functions' permission for an authorizer given by ARN: the ARN's sixth
+/// `:`-field + `LambdaPermission`, i.e. `functionLambdaPermission` for every Lambda ARN
+/// (`arn:aws:lambda:us-east-1:1:function:svc-dev-auth` → `functionLambdaPermission`).
+/// `None` when the string is not shaped like an ARN.
+pub fn authorizer_arn_permission_logical_id(arn: &str) -> Option<String> {
+    // ^arn:[^:\n]*:[^:\n]*:[^:\n]*:[^:\n]*:(?<resourceName>[^:/]*)[:/]?.*$
+    if arn.contains('\n')
+        || arn.contains('\r')
+        || arn.contains('\u{2028}')
+        || arn.contains('\u{2029}')
+    {
+        return None;
+    }
+    let mut fields = arn.splitn(6, ':');
+    if fields.next() != Some("arn") {
+        return None;
+    }
+    for _ in 0..4 {
+        fields.next()?;
+    }
+    let rest = fields.next()?;
+    let resource: String = rest
+        .chars()
+        .take_while(|c| *c != ':' && *c != '/')
+        .collect();
+    Some(format!("{resource}LambdaPermission"))
+}
+
+// lodash case helpers (`camelCase`, `startCase` and the `words` they split with) -----------------
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum CharClass {
+    Upper,
+    Lower,
+    Digit,
+    Break,
+    /// Letters of other scripts and marks (lodash `rsMisc`).
+    Misc,
+    /// Astral characters and dingbats, which no word pattern but the emoji one matches.
+    Other,
+}
+
+fn char_class(c: char) -> CharClass {
+    match c {
+        'A'..='Z' | '\u{c0}'..='\u{d6}' | '\u{d8}'..='\u{de}' => CharClass::Upper,
+        'a'..='z' | '\u{df}'..='\u{f6}' | '\u{f8}'..='\u{ff}' => CharClass::Lower,
+        '0'..='9' => CharClass::Digit,
+        '\u{0}'..='\u{2f}'
+        | '\u{3a}'..='\u{40}'
+        | '\u{5b}'..='\u{60}'
+        | '\u{7b}'..='\u{bf}'
+        | '\u{d7}'
+        | '\u{f7}'
+        | '\u{2000}'..='\u{206f}'
+        | '\u{1680}'
+        | '\u{180e}'
+        | '\u{3000}'
+        | '\u{feff}' => CharClass::Break,
+        '\u{2700}'..='\u{27bf}' => CharClass::Other,
+        _ if (c as u32) > 0xffff => CharClass::Other,
+        _ => CharClass::Misc,
+    }
+}
+
+/// lodash `deburr`: Latin-1 Supplement and Latin Extended-A letters to basic Latin, combining
+/// marks removed.
+fn deburr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let u = c as u32;
+        if (0x300..=0x36f).contains(&u)
+            || (0xfe20..=0xfe2f).contains(&u)
+            || (0x20d0..=0x20ff).contains(&u)
+        {
+            continue;
+        }
+        let rep: &str = match c {
+            'À'..='Å' => "A",
+            'à'..='å' => "a",
+            'Ç' => "C",
+            'ç' => "c",
+            'Ð' => "D",
+            'ð' => "d",
+            'È'..='Ë' => "E",
+            'è'..='ë' => "e",
+            'Ì'..='Ï' => "I",
+            'ì'..='ï' => "i",
+            'Ñ' => "N",
+            'ñ' => "n",
+            'Ò'..='Ö' | 'Ø' => "O",
+            'ò'..='ö' | 'ø' => "o",
+            'Ù'..='Ü' => "U",
+            'ù'..='ü' => "u",
+            'Ý' => "Y",
+            'ý' | 'ÿ' => "y",
+            'Æ' => "Ae",
+            'æ' => "ae",
+            'Þ' => "Th",
+            'þ' => "th",
+            'ß' => "ss",
+            '\u{100}'..='\u{17f}' => latin_extended_a(c),
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(rep);
+    }
+    out
+}
+
+fn latin_extended_a(c: char) -> &'static str {
+    let u = c as u32;
+    let even = u.is_multiple_of(2);
+    let pick = |up: &'static str, low: &'static str| if even { up } else { low };
+    match u {
+        0x100..=0x105 => pick("A", "a"),
+        0x106..=0x10d => pick("C", "c"),
+        0x10e..=0x111 => pick("D", "d"),
+        0x112..=0x11b => pick("E", "e"),
+        0x11c..=0x123 => pick("G", "g"),
+        0x124..=0x127 => pick("H", "h"),
+        0x128..=0x131 => pick("I", "i"),
+        0x132 => "IJ",
+        0x133 => "ij",
+        0x134 => "J",
+        0x135 => "j",
+        0x136 => "K",
+        0x137 | 0x138 => "k",
+        0x139..=0x142 => {
+            if even {
+                "l"
+            } else {
+                "L"
+            }
+        }
+        0x143..=0x148 => {
+            if even {
+                "n"
+            } else {
+                "N"
+            }
+        }
+        0x149 => "'n",
+        0x14a => "N",
+        0x14b => "n",
+        0x14c..=0x151 => pick("O", "o"),
+        0x152 => "Oe",
+        0x153 => "oe",
+        0x154..=0x159 => pick("R", "r"),
+        0x15a..=0x161 => pick("S", "s"),
+        0x162..=0x167 => pick("T", "t"),
+        0x168..=0x173 => pick("U", "u"),
+        0x174 => "W",
+        0x175 => "w",
+        0x176 => "Y",
+        0x177 => "y",
+        0x178 => "Y",
+        0x179..=0x17e => {
+            if even {
+                "z"
+            } else {
+                "Z"
+            }
+        }
+        _ => "s", // U+017F long s
+    }
+}
+
+/// lodash `words` (the Unicode-aware pattern, which gives the same words as the ASCII one on
+/// strings the ASCII one would be used for). Emoji are not recognised as words.
+fn words(s: &str) -> Vec<String> {
+    let scan = WordScan {
+        cs: s.chars().collect(),
+        cl: s.chars().map(char_class).collect(),
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < scan.cs.len() {
+        match scan.word_at(i) {
+            Some(e) if e > i => {
+                out.push(scan.cs[i..e].iter().collect());
+                i = e;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+struct WordScan {
+    cs: Vec<char>,
+    cl: Vec<CharClass>,
+}
+
+impl WordScan {
+    fn at(&self, i: usize) -> Option<CharClass> {
+        self.cl.get(i).copied()
+    }
+
+    /// End of the longest run of classes accepted by `ok`, from `from`.
+    fn run(&self, from: usize, ok: impl Fn(CharClass) -> bool) -> usize {
+        let mut k = from;
+        while self.at(k).is_some_and(&ok) {
+            k += 1;
+        }
+        k
+    }
+
+    /// The end of the word starting at `i`: the alternatives of lodash's `reUnicodeWord`, in
+    /// order, with the backtracking the regex engine would do.
+    fn word_at(&self, i: usize) -> Option<usize> {
+        use CharClass::*;
+        // 1. upper? lower+ (?= break | upper | $)
+        let j = if self.at(i) == Some(Upper) { i + 1 } else { i };
+        let k = self.run(j, |c| c == Lower);
+        if k > j && matches!(self.at(k), None | Some(Break) | Some(Upper)) {
+            return Some(k);
+        }
+        // 2. (upper|misc)+ (?= break | upper (lower|misc) | $)
+        let k = self.run(i, |c| c == Upper || c == Misc);
+        for e in (i + 1..=k).rev() {
+            let ok = match self.at(e) {
+                None | Some(Break) => true,
+                Some(Upper) => matches!(self.at(e + 1), Some(Lower) | Some(Misc)),
+                _ => false,
+            };
+            if ok {
+                return Some(e);
+            }
+        }
+        // 3. upper? (lower|misc)+
+        let j = if self.at(i) == Some(Upper) { i + 1 } else { i };
+        let k = self.run(j, |c| c == Lower || c == Misc);
+        if k > j {
+            return Some(k);
+        }
+        // 4. upper+
+        let k = self.run(i, |c| c == Upper);
+        if k > i {
+            return Some(k);
+        }
+        // 5., 6. ordinals: \d*(?:1ST|2ND|3RD|(?![123])\dTH)(?=\b|[a-z_]), then lower-case
+        let digits_end = self.run(i, |c| c == Digit);
+        for upper in [true, false] {
+            for start in (i..digits_end).rev() {
+                if let Some(e) = self.ordinal_at(start, upper) {
+                    return Some(e);
+                }
+            }
+        }
+        // 7. \d+
+        if digits_end > i {
+            return Some(digits_end);
+        }
+        None
+    }
+
+    fn ordinal_at(&self, start: usize, upper: bool) -> Option<usize> {
+        let three: String = self.cs.get(start..start + 3)?.iter().collect();
+        let fixed = if upper {
+            ["1ST", "2ND", "3RD"]
+        } else {
+            ["1st", "2nd", "3rd"]
+        };
+        let th = if upper { "TH" } else { "th" };
+        let first = self.cs[start];
+        let ok = fixed.contains(&three.as_str())
+            || (first.is_ascii_digit() && !matches!(first, '1' | '2' | '3') && three[1..] == *th);
+        if !ok {
+            return None;
+        }
+        let e = start + 3;
+        let word = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_');
+        let next = self.cs.get(e);
+        let boundary = word(self.cs.get(e - 1)) != word(next);
+        let follows = next.is_some_and(|c| {
+            *c == '_'
+                || if upper {
+                    c.is_ascii_lowercase()
+                } else {
+                    c.is_ascii_uppercase()
+                }
+        });
+        (boundary || follows).then_some(e)
+    }
+}
+
+fn compound_words(s: &str) -> Vec<String> {
+    words(&deburr(s).replace(['\'', '\u{2019}'], ""))
+}
+
+/// lodash `camelCase`: `order-model` → `orderModel`, `Foo Bar` → `fooBar`.
+pub fn camel_case(s: &str) -> String {
+    let mut out = String::new();
+    for (i, w) in compound_words(s).iter().enumerate() {
+        let lower = w.to_lowercase();
+        if i == 0 {
+            out.push_str(&lower);
+        } else {
+            out.push_str(&normalize_name(&lower));
+        }
+    }
+    out
+}
+
+/// lodash `startCase`: `application/json` → `Application Json`.
+pub fn start_case(s: &str) -> String {
+    compound_words(s)
+        .iter()
+        .map(|w| normalize_name(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,6 +865,66 @@ mod tests {
             extract_authorizer_name_from_arn("arn:aws:lambda:us-east-1:1:function:svc-dev-auth"),
             "auth"
         );
+    }
+
+    #[test]
+    fn lodash_cases() {
+        assert_eq!(camel_case("order-model"), "orderModel");
+        assert_eq!(camel_case("Foo Bar"), "fooBar");
+        assert_eq!(camel_case("__FOO_BAR__"), "fooBar");
+        assert_eq!(camel_case("XMLHttpRequest"), "xmlHttpRequest");
+        assert_eq!(camel_case("user2fa"), "user2Fa");
+        assert_eq!(camel_case("don't stop"), "dontStop");
+        assert_eq!(camel_case("déjà vu"), "dejaVu");
+        // checked against lodash 4.17 in node
+        for (input, want) in [
+            ("ąęść żółw", "aescZolw"),
+            ("ÀÉÎõü-Ĳ", "aeIouIj"),
+            ("a1b2C3", "a1B2C3"),
+            ("HTTPServer2Go", "httpServer2Go"),
+            ("100pxAB", "100PxAb"),
+        ] {
+            assert_eq!(camel_case(input), want, "{input}");
+        }
+        for (input, want) in [
+            ("12TH man", "12 TH Man"),
+            ("x_1st", "X 1st"),
+            ("ÀbcDéf", "Abc Def"),
+            ("日本語テキスト", "日本語テキスト"),
+        ] {
+            assert_eq!(start_case(input), want, "{input}");
+        }
+        assert_eq!(start_case("application/json"), "Application Json");
+        assert_eq!(
+            start_case("application/vnd.api+json"),
+            "Application Vnd Api Json"
+        );
+        assert_eq!(start_case("fooBar"), "Foo Bar");
+        assert_eq!(start_case("the 1st and 22ND"), "The 1st And 22ND");
+        assert_eq!(
+            start_case("text/plain; charset=UTF-8"),
+            "Text Plain Charset UTF 8"
+        );
+    }
+
+    #[test]
+    fn api_gateway_names() {
+        assert_eq!(model_logical_id("order-model"), "ApiGatewayOrderModelModel");
+        assert_eq!(
+            endpoint_model_logical_id("InlineDashvalidated", "post", "application/json"),
+            "ApiGatewayMethodInlineDashvalidatedPostApplicationJsonModel"
+        );
+        assert_eq!(
+            authorizer_arn_permission_logical_id(
+                "arn:aws:lambda:us-east-1:123456789012:function:oracle-http-dev-legacy"
+            )
+            .as_deref(),
+            Some("functionLambdaPermission")
+        );
+        assert_eq!(authorizer_arn_permission_logical_id("foo:bar"), None);
+        assert_eq!(api_gateway_name(None, false, "svc", "dev"), "dev-svc");
+        assert_eq!(api_gateway_name(None, true, "svc", "dev"), "svc-dev");
+        assert_eq!(api_gateway_name(Some("x"), true, "svc", "dev"), "x");
     }
 
     #[test]
