@@ -71,15 +71,18 @@ pub fn compile(api: &Api, t: &mut Template, diags: &mut Diags) {
                 && let Some(pid) = naming::authorizer_arn_permission_logical_id(arn)
             {
                 match by_permission.get(&pid) {
-                    Some((other, at)) if other != arn => diags.push(
-                        Diag::warning(
-                            &codes::PERMISSION_COLLISION,
-                            format!("the authorizers `{other}` and `{arn}` share the Lambda permission `{pid}`; only `{arn}` may be invoked by API Gateway"),
-                        )
-                        .label(node.span, "this authorizer's permission replaces the first one")
-                        .secondary(*at, "first authorizer by ARN")
-                        .help("the plugin names the permission of an authorizer ARN after its `function` field; grant the other function's permission in `resources`, or use a function of this service"),
-                    ),
+                    Some((other, at)) if other != arn => {
+                        let function = arn.rsplit(':').next().unwrap_or(arn);
+                        diags.push(
+                            Diag::warning(
+                                &codes::PERMISSION_COLLISION,
+                                format!("authorizers given by ARN share the Lambda permission `{pid}`: API Gateway may invoke only `{function}`"),
+                            )
+                            .label(node.span, "this ARN's permission replaces the first one")
+                            .secondary(*at, "first authorizer by ARN")
+                            .help("the plugin names the permission of a Lambda ARN after its `function` field; grant the other function's permission in `resources`, or use a function of this service"),
+                        );
+                    }
                     Some(_) => {}
                     None => {
                         by_permission.insert(pid, (arn.to_string(), node.span));

@@ -50,6 +50,8 @@ pub mod codes {
         RESOURCE_ID_REQUIRED = "slsx::http::resource-id-required", "With `provider.apiGateway.restApiResources`, an `http` path needs the resource ID of a parent path that is not given.";
         RESOURCE_NOT_FOUND = "slsx::http::resource-not-found", "An `http` path is missing from the resources the plugin builds from `restApiResources`.";
         INVALID_REST_API_RESOURCES = "slsx::http::invalid-rest-api-resources", "An entry of `provider.apiGateway.restApiResources` without a string `path`.";
+        REST_API_ROOT_REQUIRED = "slsx::http::rest-api-root-resource-id", "`provider.apiGateway.restApiId` without `restApiRootResourceId`, which the framework requires.";
+        EXTERNAL_API_SETTING = "slsx::http::external-api-setting", "`provider.tracing.apiGateway` or `provider.logs.restApi` set for an API imported by `restApiId`, which the framework rejects.";
         INVALID_VALUE = "slsx::http::invalid-value", "An `http` event setting of a type the plugin would crash on or copy into a template CloudFormation rejects.";
         SCHEMA_NOT_FOUND = "slsx::http::schema-not-found", "A request schema given as text that names no `provider.apiGateway.request.schemas` entry: the text itself becomes the model's schema.";
         DUPLICATE_ENDPOINT = "slsx::http::duplicate-endpoint", "Two `http` events with the same path and method: the plugin merges them into one API Gateway method.";
@@ -104,6 +106,7 @@ impl<'a> Api<'a> {
 /// Compiles every state machine's http events into the template.
 pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let errors_before = diags.error_count();
+    rest_api::framework_checks(ctx, diags);
     let validated = validate::collect(ctx, diags);
     if validated.events.is_empty() {
         return;
@@ -154,3 +157,6 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     deployment::compile(&mut api, t, diags);
     api_keys::compile(&api, t);
 }
+
+#[cfg(test)]
+mod tests;

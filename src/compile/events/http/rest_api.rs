@@ -25,6 +25,47 @@ fn vpc_endpoint_ids<'a>(api: &Api<'a>) -> Option<&'a Node> {
         .filter(|n| n.is_truthy())
 }
 
+/// The framework's own API Gateway checks, made in `package:compileEvents` whether or not
+/// any function has http events: an imported API (`restApiId`) needs its root resource id,
+/// and cannot take the stage's tracing or access-log settings.
+pub fn framework_checks(ctx: &crate::compile::Ctx, diags: &mut Diags) {
+    let Some(id) = ctx
+        .provider_at(&["apiGateway", "restApiId"])
+        .filter(|n| n.is_truthy())
+    else {
+        return;
+    };
+    if !ctx
+        .provider_at(&["apiGateway", "restApiRootResourceId"])
+        .is_some_and(Node::is_truthy)
+    {
+        diags.push(
+            Diag::error(
+                &codes::REST_API_ROOT_REQUIRED,
+                "missing required `provider.apiGateway.restApiRootResourceId` (needed if `provider.apiGateway.restApiId` is provided)",
+            )
+            .label(id.span, "an existing REST API")
+            .help("add `restApiRootResourceId: <the API's root resource id>` next to `restApiId`"),
+        );
+    }
+    for (path, what) in [
+        (["tracing", "apiGateway"], "provider.tracing.apiGateway"),
+        (["logs", "restApi"], "provider.logs.restApi"),
+    ] {
+        if let Some(n) = ctx.provider_at(&path).filter(|n| !n.is_null()) {
+            diags.push(
+                Diag::error(
+                    &codes::EXTERNAL_API_SETTING,
+                    format!("`{what}` is ineffective when the REST API is imported via `provider.apiGateway.restApiId`"),
+                )
+                .label(n.span, "cannot apply to an imported API")
+                .secondary(id.span, "imported here")
+                .help(format!("remove `{what}` (configure the stage in the stack that owns the API)")),
+            );
+        }
+    }
+}
+
 /// The plugin's checks of `endpointType` / `vpcEndpointIds` (made only when it creates the API).
 pub fn check(api: &Api, diags: &mut Diags) {
     if api.rest_api_logical_id.is_none() {
