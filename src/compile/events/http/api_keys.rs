@@ -62,7 +62,7 @@ pub fn check(api: &Api, diags: &mut Diags) {
     let Some(items) = keys.as_seq() else {
         diags.push(
             Diag::error(&codes::API_KEYS, "apiKeys property must be an array")
-                .label(keys.span, format!("a {}", keys.type_name()))
+                .label(keys.span, super::util::a_type(keys))
                 .help("list the keys: `apiKeys: [my-key, {name: other, value: <20+ chars>}]`"),
         );
         return;
@@ -81,7 +81,7 @@ pub fn check(api: &Api, diags: &mut Diags) {
             ),
             _ => diags.push(
                 Diag::error(&codes::API_KEYS, "API Keys must be strings or objects")
-                    .label(item.span, format!("a {}", item.type_name()))
+                    .label(item.span, super::util::a_type(item))
                     .help("write the key's name, or `{name: ..., value: ...}`"),
             ),
         }

@@ -26,7 +26,10 @@ pub fn check(api: &Api, diags: &mut Diags) {
                     &codes::INVALID_CORS,
                     format!(
                         "CORS `maxAge` of path `/{path}` should be an integer over 0 (found {})",
-                        crate::yaml::js_to_string(n)
+                        match n.as_str() {
+                            Some(s) => format!("the string `{s}`"),
+                            None => crate::yaml::js_to_string(n),
+                        }
                     ),
                 )
                 .label(*span, "not a positive integer")

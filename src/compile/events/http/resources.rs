@@ -401,7 +401,10 @@ pub fn check_paths(api: &Api, diags: &mut Diags) {
             )
             .label(ev.path_span, "not among the API's resources");
             if let Some(r) = api.api_gateway(&["restApiResources"]) {
-                d = d.secondary(r.span, "every http path is predefined here, so these are the resources; they are keyed as written");
+                d = d.secondary(
+                    r.span,
+                    "every event path is predefined, so the plugin uses these paths as written",
+                );
             }
             diags.push(d.help("write the `restApiResources` paths exactly like the event paths (without a leading `/`)"));
         }

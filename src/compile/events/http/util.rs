@@ -22,6 +22,15 @@ pub fn js_string(n: Option<&Node>) -> String {
         .unwrap_or_else(|| "undefined".to_string())
 }
 
+/// `a string`, `an object`, … for a value's JavaScript type.
+pub fn a_type(n: &Node) -> String {
+    let t = n.type_name();
+    match t {
+        "object" | "array" => format!("an {t}"),
+        _ => format!("a {t}"),
+    }
+}
+
 /// Where to point at `map[key]`: its value, else the key, else `fallback`.
 pub fn span_of(map: Option<&Mapping>, key: &str, fallback: Span) -> Span {
     match map {

@@ -289,7 +289,7 @@ fn read_event<'a>(
         None => {
             let found = match (&node.kind, raw_path) {
                 (Kind::String(_), _) => "no path after the method".to_string(),
-                (_, Some(n)) => format!("a {}", n.type_name()),
+                (_, Some(n)) => super::util::a_type(n),
                 (_, None) => "no `path`".to_string(),
             };
             diags.push(
@@ -323,7 +323,7 @@ fn read_event<'a>(
         }
         None => {
             let found = match raw_method {
-                Some(n) => format!("a {}", n.type_name()),
+                Some(n) => super::util::a_type(n),
                 None => "no `method`".to_string(),
             };
             diags.push(
@@ -428,8 +428,8 @@ fn read_authorizer<'a>(
             {
                 diags.push(bad(
                     format!(
-                        "the authorizer `type` in state machine `{key}` is a {}",
-                        t.type_name()
+                        "the authorizer `type` in state machine `{key}` is {}",
+                        super::util::a_type(t)
                     ),
                     t.span,
                     "not a string",
@@ -469,8 +469,8 @@ fn read_authorizer<'a>(
                 let Some(s) = n.as_str() else {
                     diags.push(bad(
                         format!(
-                            "the authorizer `name` in state machine `{key}` is a {}",
-                            n.type_name()
+                            "the authorizer `name` in state machine `{key}` is {}",
+                            super::util::a_type(n)
                         ),
                         n.span,
                         "not a function name",
@@ -769,13 +769,14 @@ fn check_values(key: &str, obj: Option<&Mapping>, diags: &mut Diags) -> bool {
     let Some(m) = obj else { return true };
     let mut ok = true;
     let mut bad = |n: &Node, what: &str, want: &str, help: &str| {
+        let found = match n.as_str() {
+            Some("") => "an empty string".to_string(),
+            _ => super::util::a_type(n),
+        };
         diags.push(
             Diag::error(
                 &codes::INVALID_VALUE,
-                format!(
-                    "`{what}` of an http event in state machine `{key}` must be {want} (found {})",
-                    n.type_name()
-                ),
+                format!("`{what}` of an http event in state machine `{key}` must be {want} (found {found})"),
             )
             .label(n.span, format!("expected {want}"))
             .help(help.to_string()),
@@ -845,17 +846,21 @@ fn check_values(key: &str, obj: Option<&Mapping>, diags: &mut Diags) -> bool {
             ),
             None => {}
             Some(map) => {
-                for (_, e) in map.iter() {
-                    for name in ["responseParameters", "responseTemplates"] {
+                for (code, e) in map.iter() {
+                    for (name, help) in [
+                        (
+                            "responseParameters",
+                            "map response parameters to values: `{method.response.header.X-Kind: \"'status'\"}`",
+                        ),
+                        (
+                            "responseTemplates",
+                            "map content types to templates: `{application/json: '<VTL>'}`",
+                        ),
+                    ] {
                         if let Some(v) = e.value.get(name)
                             && v.as_map().is_none()
                         {
-                            bad(
-                                v,
-                                &format!("responses.*.{name}"),
-                                "a map",
-                                "map header names / content types to values",
-                            );
+                            bad(v, &format!("responses.{code}.{name}"), "a map", help);
                         }
                     }
                 }
