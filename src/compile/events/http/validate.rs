@@ -447,6 +447,15 @@ fn read_authorizer<'a>(
                 auth.ty = Some("AWS_IAM".into());
             } else if let Some(arn) = arn {
                 match (m.get("name").and_then(Node::as_str), arn.as_str()) {
+                    (Some(""), _) => {
+                        diags.push(bad(
+                            format!("the authorizer in state machine `{key}` has an empty `name`"),
+                            m.get("name").map_or(a.span, |n| n.span),
+                            "empty name",
+                            "name the authorizer (the plugin crashes on an empty name), or leave `name` out to take it from the ARN",
+                        ));
+                        return None;
+                    }
                     (Some(n), _) => auth.name = Some(n.to_string()),
                     (None, Some(s)) => {
                         auth.name = Some(naming::extract_authorizer_name_from_arn(s))
@@ -464,6 +473,18 @@ fn read_authorizer<'a>(
                 auth.arn = Some(Arn::Given(arn));
                 if !check_permission_arn(key, arn, ty, diags) {
                     return None;
+                }
+                if ty.is_some_and(|t| t.to_uppercase() == "COGNITO_USER_POOLS")
+                    && !arn.as_str().is_some_and(is_cognito_arn)
+                {
+                    diags.push(
+                        Diag::warning(
+                            &codes::COGNITO_METHOD_TYPE,
+                            format!("the Cognito authorizer of an http event in state machine `{key}` is not given by a `cognito-idp` ARN string: the plugin writes the method with `AuthorizationType: CUSTOM`"),
+                        )
+                        .label(arn.span, "the plugin recognises Cognito only from an `arn:…:cognito-idp` string")
+                        .help("API Gateway needs `COGNITO_USER_POOLS` on the method for a Cognito authorizer: give the user pool ARN as a string"),
+                    );
                 }
             } else if let Some(n) = name {
                 let Some(s) = n.as_str() else {
