@@ -135,3 +135,34 @@ pub fn compile(api: &mut Api, t: &mut Template, diags: &mut Diags) {
         ]),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn digest_follows_the_api() {
+        let mut t = Template::new();
+        t.merge_resource(
+            "ApiGatewayRestApi",
+            json!({"Type": "AWS::ApiGateway::RestApi"}),
+        );
+        t.merge_resource(
+            "ApiGatewayMethodAGet",
+            json!({"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "GET"}}),
+        );
+        let first = api_digest(&t);
+        assert_eq!(first.len(), 13);
+        assert!(first.bytes().all(|b| b.is_ascii_digit()));
+        // unrelated resources do not change it
+        t.merge_resource("Queue", json!({"Type": "AWS::SQS::Queue"}));
+        assert_eq!(api_digest(&t), first);
+        // a changed method does
+        t.merge_resource(
+            "ApiGatewayMethodAGet",
+            json!({"Properties": {"ApiKeyRequired": true}}),
+        );
+        assert_ne!(api_digest(&t), first);
+    }
+}
