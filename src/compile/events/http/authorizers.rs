@@ -27,7 +27,7 @@ pub fn compile(api: &Api, t: &mut Template, diags: &mut Diags) {
         let name = a.name.clone().unwrap_or_default();
         let mut props = Map::new();
         if let Some(ttl) = a.ttl {
-            props.insert("AuthorizerResultTtlInSeconds".into(), number(ttl));
+            props.insert(TTL.into(), number(ttl));
         }
         props.insert(
             "IdentitySource".into(),
@@ -91,15 +91,28 @@ pub fn compile(api: &Api, t: &mut Template, diags: &mut Diags) {
             }
             props.insert("Type".into(), s(&ty));
         }
+        let id = naming::authorizer_logical_id(&name);
         t.merge_resource(
-            &naming::authorizer_logical_id(&name),
+            &id,
             obj([
                 ("Type", s("AWS::ApiGateway::Authorizer")),
                 ("Properties", Value::Object(props)),
             ]),
         );
+        // The plugin always writes the TTL key first, `undefined` for the string forms: a
+        // later event that defines it fills that first slot.
+        if let Some(Value::Object(p)) = t
+            .resources_mut()
+            .get_mut(&id)
+            .and_then(|r| r.get_mut("Properties"))
+            && let Some(ttl) = p.shift_remove(TTL)
+        {
+            p.shift_insert(0, TTL.to_string(), ttl);
+        }
     }
 }
+
+const TTL: &str = "AuthorizerResultTtlInSeconds";
 
 /// The function behind an authorizer URI (`getFunctionLogicalId`): the `Fn::GetAtt` target,
 /// else the ARN as written.
