@@ -309,10 +309,15 @@ fn read_event<'a>(
         Some(m) => {
             let lower = m.to_lowercase();
             if !METHODS.contains(&lower.as_str()) {
+                let what = if m.is_empty() {
+                    "an empty API Gateway method".to_string()
+                } else {
+                    format!("invalid API Gateway method `{m}`")
+                };
                 diags.push(
                     Diag::error(
                         &codes::INVALID_METHOD,
-                        format!("invalid API Gateway method `{m}` in state machine `{key}`"),
+                        format!("{what} in state machine `{key}`"),
                     )
                     .label(method_span, "not an API Gateway method")
                     .help(format!("use one of: {}", METHODS.join(", "))),
@@ -419,6 +424,9 @@ fn read_authorizer<'a>(
             } else {
                 auth.name = Some(naming::extract_authorizer_name_from_arn(s));
                 auth.arn = Some(Arn::Given(a));
+                if !check_permission_arn(key, a, None, diags) {
+                    return None;
+                }
             }
         }
         Kind::Map(m) => {
@@ -612,14 +620,25 @@ fn read_authorizer<'a>(
 /// back from the authorizer URI: an intrinsic ARN other than `Fn::GetAtt: [<id>, Arn]` turns
 /// into a `[object Object]LambdaPermission` resource.
 fn check_permission_arn(key: &str, arn: &Node, ty: Option<&str>, diags: &mut Diags) -> bool {
-    if arn.as_str().is_some() {
-        return true;
-    }
     let upper = ty.map(str::to_uppercase);
     if matches!(upper.as_deref(), Some("COGNITO_USER_POOLS"))
         || !matches!(upper.as_deref(), None | Some("TOKEN") | Some("CUSTOM"))
     {
         return true;
+    }
+    if let Some(s) = arn.as_str() {
+        if is_cognito_arn(s) || naming::authorizer_arn_permission_logical_id(s).is_some() {
+            return true;
+        }
+        diags.push(
+            Diag::error(
+                &codes::INVALID_AUTHORIZER,
+                format!("the authorizer `{s}` in state machine `{key}` is neither a function of this service nor a Lambda ARN"),
+            )
+            .label(arn.span, "not shaped like `arn:<partition>:lambda:<region>:<account>:function:<name>`")
+            .help(format!("give a full Lambda ARN (the plugin would write a `{s}LambdaPermission` resource), or the key of a function of this service")),
+        );
+        return false;
     }
     let get_att_ok = arn
         .get("Fn::GetAtt")
