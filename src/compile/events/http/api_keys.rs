@@ -7,6 +7,7 @@ use super::util::{obj, reference};
 use super::{Api, codes};
 use crate::compile::{Template, naming};
 use crate::diagnostics::{Diag, Diags};
+use crate::source::Span;
 use crate::yaml::{Kind, Node};
 
 fn s(v: &str) -> Value {
@@ -45,6 +46,18 @@ pub fn check(api: &Api, diags: &mut Diags) {
             )
             .help("the plugin would write `RestApiId: {}` (it refers to the REST API it did not create); define the keys and usage plan in the stack that owns the API"),
         );
+    }
+    if let Some(m) = plan.and_then(Node::as_map) {
+        for (k, _) in m.iter().filter(|(k, _)| *k != "quota" && *k != "throttle") {
+            diags.push(
+                Diag::warning(
+                    &codes::IGNORED_SETTING,
+                    format!("`usagePlan.{k}` is ignored: serverless-step-functions reads only `quota` and `throttle`"),
+                )
+                .label(m.key_span(k).unwrap_or(Span::NONE), "ignored")
+                .help("named usage plans (the framework's `usagePlan: [{<name>: {...}}]`) are not supported by the plugin; give one plan's `quota` / `throttle` directly"),
+            );
+        }
     }
     if let Some(p) = plan
         && p.as_seq().is_some()

@@ -9,16 +9,10 @@ use serde_json::{Map, Value};
 use crate::{Input, Options, expand};
 
 /// Cases whose http part still differs because of another pass (the case is `pending`).
-const KNOWN: [(&str, &str); 2] = [
-    (
-        "http-events",
-        "`${sls:stage}` in the state machine name (variables)",
-    ),
-    (
-        "http-resource-policy-coercion",
-        "the framework's schema coercion of resourcePolicy (config normalisation)",
-    ),
-];
+const KNOWN: [(&str, &str); 1] = [(
+    "http-events",
+    "`${sls:stage}` in the state machine name (variables)",
+)];
 
 fn is_http_part(id: &str, r: &Value) -> bool {
     let ty = r.get("Type").and_then(Value::as_str).unwrap_or("");
