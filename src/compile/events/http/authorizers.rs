@@ -21,6 +21,9 @@ fn s(v: &str) -> Value {
 pub fn compile(api: &Api, t: &mut Template, diags: &mut Diags) {
     // ARN → (permission id, where) to spot authorizers sharing `functionLambdaPermission`
     let mut by_permission: HashMap<String, (String, Span)> = HashMap::new();
+    // authorizers the plugin grants no permission, by function (warned unless another
+    // authorizer of the same function gets one)
+    let mut unpermitted: Vec<(Option<String>, Diag)> = Vec::new();
     for ev in &api.events {
         let Some(a) = &ev.authorizer else { continue };
         let Some(arn) = &a.arn else { continue };
@@ -66,6 +69,27 @@ pub fn compile(api: &Api, t: &mut Template, diags: &mut Diags) {
                 )]),
             );
             let ty = ty_upper.unwrap_or_else(|| "TOKEN".to_string());
+            if ty != "TOKEN" && ty != "CUSTOM" {
+                let function = match arn {
+                    Arn::Function(id) => Some(id.clone()),
+                    Arn::Given(n) => n.as_str().map(str::to_string).or_else(|| {
+                        n.get("Fn::GetAtt")
+                            .and_then(|g| g.as_seq())
+                            .and_then(|v| v.first())
+                            .and_then(|f| f.as_str())
+                            .map(str::to_string)
+                    }),
+                };
+                unpermitted.push((
+                    function,
+                    Diag::warning(
+                        &codes::AUTHORIZER_WITHOUT_PERMISSION,
+                        format!("the {ty} authorizer `{name}` gets no Lambda permission: API Gateway will not be allowed to invoke it"),
+                    )
+                    .label(a.span, "no `AWS::Lambda::Permission` is created for this")
+                    .help("serverless-step-functions only grants TOKEN / CUSTOM authorizers; add an `AWS::Lambda::Permission` for `apigateway.amazonaws.com` in `resources`"),
+                ));
+            }
             if (ty == "TOKEN" || ty == "CUSTOM")
                 && let (Arn::Given(node), Some(arn)) = (arn, arn_str)
                 && let Some(pid) = naming::authorizer_arn_permission_logical_id(arn)
@@ -110,6 +134,15 @@ pub fn compile(api: &Api, t: &mut Template, diags: &mut Diags) {
             p.shift_insert(0, TTL.to_string(), ttl);
         }
     }
+    let permitted = permitted_functions(t);
+    let mut warned: Vec<Option<String>> = Vec::new();
+    for (function, d) in unpermitted {
+        if function.as_ref().is_some_and(|f| permitted.contains(f)) || warned.contains(&function) {
+            continue;
+        }
+        warned.push(function);
+        diags.push(d);
+    }
 }
 
 const TTL: &str = "AuthorizerResultTtlInSeconds";
@@ -132,26 +165,8 @@ fn function_of(uri: &Value) -> Option<String> {
 /// an ARN gets its sixth `:`-field as the name, so every Lambda ARN shares
 /// `functionLambdaPermission` (the last one wins).
 pub fn compile_permissions(t: &mut Template) {
-    let mut functions: Vec<String> = Vec::new();
-    for r in t.resources().values() {
-        if r.get("Type").and_then(Value::as_str) != Some("AWS::ApiGateway::Authorizer") {
-            continue;
-        }
-        let props = r.get("Properties");
-        let ty = props.and_then(|p| p.get("Type")).and_then(Value::as_str);
-        if !matches!(ty, Some("CUSTOM") | Some("TOKEN")) {
-            continue;
-        }
-        if let Some(f) = props
-            .and_then(|p| p.get("AuthorizerUri"))
-            .and_then(function_of)
-            && !functions.contains(&f)
-        {
-            functions.push(f);
-        }
-    }
     let mut permissions: IndexMap<String, Value> = IndexMap::new();
-    for f in functions {
+    for f in permitted_functions(t) {
         let (id, function_name) = match naming::authorizer_arn_permission_logical_id(&f) {
             Some(id) => (id, s(&f)),
             None => (
@@ -180,4 +195,27 @@ pub fn compile_permissions(t: &mut Template) {
     for (id, p) in permissions {
         t.merge_resource(&id, p);
     }
+}
+
+/// The functions behind the template's TOKEN / CUSTOM authorizers, in template order.
+fn permitted_functions(t: &Template) -> Vec<String> {
+    let mut functions: Vec<String> = Vec::new();
+    for r in t.resources().values() {
+        if r.get("Type").and_then(Value::as_str) != Some("AWS::ApiGateway::Authorizer") {
+            continue;
+        }
+        let props = r.get("Properties");
+        let ty = props.and_then(|p| p.get("Type")).and_then(Value::as_str);
+        if !matches!(ty, Some("CUSTOM") | Some("TOKEN")) {
+            continue;
+        }
+        if let Some(f) = props
+            .and_then(|p| p.get("AuthorizerUri"))
+            .and_then(function_of)
+            && !functions.contains(&f)
+        {
+            functions.push(f);
+        }
+    }
+    functions
 }

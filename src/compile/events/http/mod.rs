@@ -57,6 +57,7 @@ pub mod codes {
         DUPLICATE_ENDPOINT = "slsx::http::duplicate-endpoint", "Two `http` events with the same path and method: the plugin merges them into one API Gateway method.";
         CORS_ORIGIN_UNDEFINED = "slsx::http::cors-origin-undefined", "Object `cors` without `origin` / `origins`: the plugin answers with `Access-Control-Allow-Origin: 'undefined'`.";
         PERMISSION_COLLISION = "slsx::http::authorizer-permission-collision", "Authorizers given by different Lambda ARNs share the plugin's single `functionLambdaPermission`: only the last may be invoked.";
+        AUTHORIZER_WITHOUT_PERMISSION = "slsx::http::authorizer-without-permission", "A Lambda authorizer of a type other than TOKEN (e.g. REQUEST), which the plugin gives no Lambda permission.";
         COGNITO_METHOD_TYPE = "slsx::http::cognito-method-type", "A `COGNITO_USER_POOLS` authorizer whose ARN is not a `cognito-idp` ARN string: the plugin gives the method `AuthorizationType: CUSTOM`.";
         IGNORED_SETTING = "slsx::http::ignored-setting", "An API Gateway setting serverless-step-functions silently ignores.";
     }

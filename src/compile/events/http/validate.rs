@@ -95,6 +95,8 @@ impl Arn<'_> {
 
 /// An event's authorizer (the plugin's `getAuthorizer` result).
 pub struct Authorizer<'a> {
+    /// Where the authorizer is written.
+    pub span: Span,
     /// `AWS_IAM`, or `type` as written.
     pub ty: Option<String>,
     pub name: Option<String>,
@@ -399,6 +401,7 @@ fn read_authorizer<'a>(
     diags: &mut Diags,
 ) -> Option<Authorizer<'a>> {
     let mut auth = Authorizer {
+        span: a.span,
         ty: None,
         name: None,
         arn: None,
