@@ -68,7 +68,7 @@ pub struct Route<'a> {
     pub iam_role: Option<Value>,
     /// The request parameters after `StateMachineArn`, in order.
     pub parameters: Vec<(String, Value)>,
-    /// The event's value.
+    /// Where the event is (its value, or the `httpApi` key of a mapping).
     pub span: Span,
 }
 
@@ -130,7 +130,7 @@ fn read_event<'a>(
     key_span: Span,
     diags: &mut Diags,
 ) -> Option<Route<'a>> {
-    let forms = "write `httpApi: 'POST /orders'`, `httpApi: '*'` or `httpApi: {method: post, path: /orders}`";
+    let forms = "write a route as `'POST /orders'`, `'*'` or `{method: post, path: /orders}`";
     let (method, path, method_span, path_span): (Option<String>, String, Span, Span) = match &node
         .kind
     {
@@ -181,6 +181,21 @@ fn read_event<'a>(
         Kind::String(s) if s == "*" => (None, "*".to_string(), node.span, node.span),
         Kind::String(s) => match split_method_path(s) {
             Some((m, p)) => (Some(m), p, node.span, node.span),
+            None if s.split_once(' ').is_some_and(|(m, p)| {
+                METHODS.contains(&m.to_uppercase().as_str()) && !p.starts_with('/')
+            }) =>
+            {
+                let (m, p) = s.split_once(' ').unwrap_or_default();
+                diags.push(
+                    Diag::error(
+                        &codes::INVALID_PATH,
+                        format!("the httpApi path `{p}` of state machine `{key}` must start with `/` and contain no spaces"),
+                    )
+                    .label(node.span, "not a route path")
+                    .help(format!("write `httpApi: '{m} /{}'`", p.trim())),
+                );
+                return None;
+            }
             None => {
                 diags.push(
                     Diag::error(
@@ -367,7 +382,11 @@ fn read_event<'a>(
         sync,
         iam_role,
         parameters,
-        span: node.span,
+        span: if node.as_map().is_some() {
+            key_span
+        } else {
+            node.span
+        },
     })
 }
 
@@ -522,9 +541,13 @@ fn read_authorizer(ctx: &Ctx, key: &str, a: &Node, diags: &mut Diags) -> Option<
     }
     if is_iam {
         if name.is_some() || id.is_some() || scopes.is_some() {
+            let span = ["name", "id", "scopes"]
+                .iter()
+                .find_map(|k| a.as_map().and_then(|m| m.key_span(k)))
+                .unwrap_or(a.span);
             diags.push(err(
                 format!("an `aws_iam` httpApi authorizer takes no other settings (state machine `{key}`)"),
-                a.span,
+                span,
                 "`name`, `id` or `scopes` with `type: aws_iam`",
                 "keep only `type: aws_iam`",
             ));
