@@ -368,7 +368,12 @@ pub fn check_getatts(node: &Node, what: &str, diags: &mut Diags) -> bool {
                                 &GETATT_STRING,
                                 format!("`Fn::GetAtt: \"{s}\"` is split into characters by the plugin"),
                             )
-                            .label(g.span, format!("written to the {what} as `{{\"Fn::GetAtt\": [first character, second character]}}`"))
+                            .label(g.span, {
+                                let mut c = s.chars().map(|c| crate::emit::json::to_compact(&Value::String(c.to_string())));
+                                let a = c.next().unwrap_or_else(|| "null".into());
+                                let b = c.next().unwrap_or_else(|| "null".into());
+                                format!("written to the {what} as `{{\"Fn::GetAtt\": [{a}, {b}]}}`")
+                            })
                             .help("use the list form `!GetAtt Res.Attr` or `Fn::GetAtt: [Res, Attr]`; the plugin destructures the value as a list"),
                         ),
                         _ => {

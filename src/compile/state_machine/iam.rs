@@ -61,6 +61,8 @@ pub struct TaskState {
     pub span: Span,
     /// `Resource`, if written.
     pub resource_span: Option<Span>,
+    /// Where each parameter (`Parameters.x`, else `Arguments.x`) was written.
+    pub params: Vec<(String, Span)>,
     pub name: String,
 }
 
@@ -366,6 +368,7 @@ fn task_states(
                         ]),
                         span,
                         resource_span: None,
+                        params: Vec::new(),
                         name: name.clone(),
                     });
                 }
@@ -390,12 +393,30 @@ fn task(state: &Node, name: String, span: Span) -> TaskState {
         state: state.to_json(),
         span,
         resource_span: state.get("Resource").map(|r| r.span),
+        params: ["Parameters", "Arguments"]
+            .iter()
+            .filter_map(|c| state.get(c).and_then(Node::as_map))
+            .flat_map(|m| m.iter().map(|(k, e)| (k.clone(), e.value.span)))
+            .collect(),
         name,
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Diagnostics
+
+impl TaskState {
+    /// The span of parameter `p` (or `p.$`), else of `Resource`, else of the state.
+    fn param_span(&self, p: &str) -> Span {
+        let dynamic = format!("{p}.$");
+        self.params
+            .iter()
+            .find(|(k, _)| k == p || *k == dynamic)
+            .map(|(_, s)| *s)
+            .or(self.resource_span)
+            .unwrap_or(self.span)
+    }
+}
 
 fn note_diag(n: &Note, task: &TaskState) -> Diag {
     let at = task.resource_span.unwrap_or(task.span);
@@ -413,7 +434,11 @@ fn note_diag(n: &Note, task: &TaskState) -> Diag {
             format!("no IAM permission is derived for Task `{}` (`{resource}`)", task.name),
         )
         .label(at, "serverless-step-functions does not know this integration")
-        .help("grant what the task needs with `iamRoleStatements` on this state machine (or give it a `role`)"),
+        .help(if resource.contains("#{") {
+            "the plugin recognises task ARNs starting `arn:aws:` (any partition) or `arn:${AWS::Partition}:`, not `#{...}`; write the ARN so, or grant what the task needs with `iamRoleStatements`"
+        } else {
+            "grant what the task needs with `iamRoleStatements` on this state machine (or give it a `role`)"
+        }),
         Note::SnsNoTopic => Diag::warning(
             &MISSING_PARAMETER,
             format!("SNS Task `{}` has neither `Parameters.TopicArn` nor `Parameters.TopicArn.$`", task.name),
@@ -430,13 +455,29 @@ fn note_diag(n: &Note, task: &TaskState) -> Diag {
             &BAD_QUEUE_URL,
             format!("`{u}` is not an SQS queue URL (Task `{}`)", task.name),
         )
-        .label(at, "the `sqs:SendMessage` permission gets no resource")
+        .label(task.param_span("QueueUrl"), "the `sqs:SendMessage` permission gets no resource")
         .help("use `https://sqs.<region>.amazonaws.com/<account>/<queue>` or `!Ref <Queue>`; CloudFormation rejects a statement without resources"),
+        Note::Stringified { param, text } if text == "undefined" => {
+            let both = task.state.get("Parameters").is_some()
+                && task.state.get("Arguments").is_some()
+                && task.state.get("QueryLanguage").is_none();
+            let help = if both {
+                "with both `Parameters` and `Arguments` and no `QueryLanguage` on the state, the plugin reads neither: set `QueryLanguage` on the state, or grant the permission with `iamRoleStatements`".to_string()
+            } else {
+                format!("set `{param}`, or grant the permission with `iamRoleStatements`")
+            };
+            Diag::warning(
+                &STRINGIFIED,
+                format!("the plugin finds no `{param}` for Task `{}` and writes `undefined` into its IAM ARN", task.name),
+            )
+            .label(task.span, format!("no `{param}` is read from this state"))
+            .help(help)
+        }
         Note::Stringified { param, text } => Diag::warning(
             &STRINGIFIED,
             format!("`{param}` of Task `{}` is written into its IAM ARN as `{text}`", task.name),
         )
-        .label(at, format!("the plugin builds the resource ARN from `{param}` as text"))
+        .label(task.param_span(param), format!("the plugin builds the resource ARN from `{param}` as text"))
         .help(format!("give `{param}` as a plain string, or grant the permission with `iamRoleStatements`")),
     }
 }
@@ -457,19 +498,19 @@ fn crash_diag(c: &Crash, task: &TaskState) -> Diag {
             &PARAMETERS_REQUIRED,
             format!("Task `{}` has no `Parameters`", task.name),
         )
-        .label(at, format!("the plugin reads `Parameters.{p}` for this integration and crashes without `Parameters` (JSONata `Arguments` are not read)"))
+        .label(task.span, format!("the plugin reads `Parameters.{p}` for this integration and crashes without `Parameters` (JSONata `Arguments` are not read)"))
         .help("use `Parameters` (QueryLanguage JSONPath) for this state, or give the machine a `role` so that no permissions are derived"),
         Crash::NotAString(p) => Diag::error(
             &BAD_PARAMETER,
             format!("`Parameters.{p}` of Task `{}` is missing or not a string", task.name),
         )
-        .label(at, format!("the plugin calls `startsWith` on `Parameters.{p}` and crashes"))
+        .label(task.param_span(p), format!("the plugin calls `startsWith` on `Parameters.{p}` and crashes"))
         .help(format!("set `Parameters.{p}` to a string, or give the machine a `role`")),
         Crash::NotIterable(p) => Diag::error(
             &BAD_PARAMETER,
             format!("Task `{}` has no usable `{p}`", task.name),
         )
-        .label(at, format!("the plugin reads `{p}` (from `Parameters`, or `Arguments` for JSONata) to derive permissions and crashes"))
+        .label(task.param_span(p), format!("the plugin reads `{p}` (from `Parameters`, or `Arguments` for JSONata) to derive permissions and crashes"))
         .help(format!("write `{p}` out statically (not only as `{p}.$`), or give the machine a `role`")),
         Crash::GetAtt => Diag::error(
             &BAD_PARAMETER,
