@@ -469,7 +469,7 @@ fn report_template(m: &Machine, tn: &Node, bad: TemplateProblem, diags: &mut Dia
                 &BAD_NAME_TEMPLATE,
                 format!("`{}.alarms.nameTemplate` uses unknown variable `{}`", m.key, bad.join("`, `")),
             )
-            .label(tn.span, "the alarms get no AlarmName (CloudFormation generates one)")
+            .label(tn.span, "alarms without their own `alarmName` get no AlarmName (CloudFormation generates one)")
             .help(format!("the variables are {}", SUPPORTED_VARIABLES.map(|v| format!("$[{v}]")).join(", ")))
         }
     };
