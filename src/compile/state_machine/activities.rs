@@ -67,12 +67,9 @@ pub fn compile(sf: &Node, t: &mut Template, diags: &mut Diags) {
         };
         if parsed != name {
             diags.push(
-                Diag::warning(
-                    &ESCAPED_NAME,
-                    format!("activity name `{name}` is deployed as {parsed:?}"),
-                )
-                .label(item.span, "the plugin reads the backslash as a JSON escape")
-                .help("avoid backslashes in activity names"),
+                Diag::warning(&ESCAPED_NAME, format!("the backslash escape in activity name `{name}` is interpreted"))
+                    .label(item.span, "the plugin parses the name as JSON text, so a `\\x` escape becomes the character it stands for")
+                    .help("avoid backslashes in activity names"),
             );
         }
         let id = naming::activity_logical_id(name);

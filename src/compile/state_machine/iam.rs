@@ -85,6 +85,8 @@ pub fn compile_role(ctx: &Ctx, m: &Machine, t: &mut Template, diags: &mut Diags)
         let mut notes = Vec::new();
         match iam_table::permissions(&task.state, &env, &mut notes) {
             Ok(p) => perms.extend(p),
+            // an `Fn::GetAtt` the plugin cannot destructure is reported with the definition
+            Err(Crash::GetAtt) => crashed = true,
             Err(c) => {
                 crashed = true;
                 diags.push(crash_diag(&c, task));
