@@ -729,3 +729,70 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod exact_version_tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The function and version resources of the oracle example `definition-forms`.
+    fn template() -> Template {
+        let mut t = Template::new();
+        let r = t.resources_mut();
+        r.insert(
+            "HelloLambdaFunction".into(),
+            json!({"Type": "AWS::Lambda::Function", "Properties": {}}),
+        );
+        r.insert(
+            "LayeredLambdaFunction".into(),
+            json!({"Type": "AWS::Lambda::Function", "Properties": {"Layers": [
+                "arn:aws:lambda:eu-west-1:123456789012:layer:shared:3", {"Ref": "SharedLayer"}
+            ]}}),
+        );
+        r.insert(
+            "HelloLambdaVersionCtmIENhDQ0zX2xp5pfe6zOJbaNeClpJkXxJsR01HY".into(),
+            json!({"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "HelloLambdaFunction"}}}),
+        );
+        r.insert(
+            "LayeredLambdaVersionvpqI4CfXaPC2orzqjX97PnxhGu5ZwRFuffGk2T7a8".into(),
+            json!({"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "LayeredLambdaFunction"}}}),
+        );
+        t
+    }
+
+    #[test]
+    fn versions_and_layer_aware_clone() {
+        let mut t = template();
+        let mut ds = json!({"Fn::Sub": ["text", {
+            "a": {"Fn::GetAtt": ["HelloLambdaFunction", "Arn"]},
+            "b": {"Fn::GetAtt": ["LayeredLambdaFunction", "Arn"]},
+            "c": {"Ref": "Topic"}
+        }]});
+        use_exact_version(&mut ds, &mut t);
+        let clone = "LayeredLambdaVersionvpqI4CfXaPC2orzqjX97PnxhGu5ZwRFuffGk2T7a8Lcf1564ef";
+        assert_eq!(
+            ds,
+            json!({"Fn::Sub": ["text", {
+                "a": {"Ref": "HelloLambdaVersionCtmIENhDQ0zX2xp5pfe6zOJbaNeClpJkXxJsR01HY"},
+                "b": {"Ref": clone},
+                "c": {"Ref": "Topic"}
+            }]})
+        );
+        assert_eq!(t.resources().keys().last().map(String::as_str), Some(clone));
+        assert_eq!(
+            t.resources()[clone],
+            t.resources()["LayeredLambdaVersionvpqI4CfXaPC2orzqjX97PnxhGu5ZwRFuffGk2T7a8"]
+        );
+    }
+
+    #[test]
+    fn string_sub_gets_an_empty_map() {
+        let mut t = template();
+        let mut ds = json!({"Fn::Sub": "text"});
+        use_exact_version(&mut ds, &mut t);
+        assert_eq!(ds, json!({"Fn::Sub": ["text", {}]}));
+        let mut plain = json!("text");
+        use_exact_version(&mut plain, &mut t);
+        assert_eq!(plain, json!("text"));
+    }
+}

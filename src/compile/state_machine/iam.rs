@@ -459,6 +459,12 @@ fn note_diag(n: &Note, task: &TaskState) -> Diag {
         )
         .label(task.param_span("QueueUrl"), "the `sqs:SendMessage` permission gets no resource")
         .help("use `https://sqs.<region>.amazonaws.com/<account>/<queue>` or `!Ref <Queue>`; CloudFormation rejects a statement without resources"),
+        Note::Missing { param, effect } => Diag::warning(
+            &MISSING_PARAMETER,
+            format!("Task `{}` has no `{param}` to derive its IAM permission from", task.name),
+        )
+        .label(task.param_span(param), format!("the plugin writes {effect} for this task"))
+        .help(format!("set `{param}` (CloudFormation rejects the role otherwise), or grant the permission with `iamRoleStatements`")),
         Note::Stringified { param, text } if text == "undefined" => {
             let both = task.state.get("Parameters").is_some()
                 && task.state.get("Arguments").is_some()

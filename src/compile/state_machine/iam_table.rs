@@ -46,6 +46,12 @@ pub enum Note {
     /// A parameter spliced into an ARN as text although it is not a string
     /// (`[object Object]`, `undefined`).
     Stringified { param: &'static str, text: String },
+    /// A parameter the permission is built from is missing: `effect` says what the plugin
+    /// writes instead.
+    Missing {
+        param: &'static str,
+        effect: &'static str,
+    },
 }
 
 /// A config on which the plugin crashes (slsx: an error at the Task).
@@ -625,6 +631,12 @@ fn apply(rule: Rule, s: &Value, env: &Env, notes: &mut Vec<Note>) -> Result<Vec<
             } else {
                 prop(p, "TopicArn").cloned().unwrap_or(Value::Null)
             };
+            if arn.is_null() {
+                notes.push(Note::Missing {
+                    param: "TopicArn",
+                    effect: "a `null` IAM resource",
+                });
+            }
             vec![Perm::new("sns:Publish", arn)]
         }
         Rule::DynamoTable(action) => {
@@ -673,7 +685,17 @@ fn apply(rule: Rule, s: &Value, env: &Env, notes: &mut Vec<Note>) -> Result<Vec<
                 .collect()
         }
         Rule::RedshiftStatement(action) => redshift(action, s)?,
-        Rule::LambdaInvoke => lambda_invoke(s, env)?,
+        Rule::LambdaInvoke => {
+            if matches!(param_or_arg(s, "FunctionName"), None | Some(Value::Null))
+                && !is_dynamic(s, "FunctionName")
+            {
+                notes.push(Note::Missing {
+                    param: "FunctionName",
+                    effect: "a `null` IAM resource",
+                });
+            }
+            lambda_invoke(s, env)?
+        }
         Rule::StartExecution(action) => {
             let arn = state_machine_arn(s);
             let exec = execution_arn(arn.as_ref())?;
@@ -775,8 +797,9 @@ fn apply(rule: Rule, s: &Value, env: &Env, notes: &mut Vec<Note>) -> Result<Vec<
                     buses.push(bus);
                 }
             }
-            let resources = buses
-                .into_iter()
+            let resources: Vec<Value> = buses
+                .iter()
+                .cloned()
                 .map(|b| {
                     sub_with(
                         "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBus}",
@@ -784,6 +807,12 @@ fn apply(rule: Rule, s: &Value, env: &Env, notes: &mut Vec<Note>) -> Result<Vec<
                     )
                 })
                 .collect();
+            if buses.is_empty() {
+                notes.push(Note::Missing {
+                    param: "Entries",
+                    effect: "an IAM statement without resources",
+                });
+            }
             vec![Perm::new("events:PutEvents", Value::Array(resources))]
         }
         Rule::PutTargets => {
@@ -801,8 +830,14 @@ fn apply(rule: Rule, s: &Value, env: &Env, notes: &mut Vec<Note>) -> Result<Vec<
             } else {
                 "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/${ruleName}"
             };
-            if let Some(r) = rule {
-                vars.insert("ruleName".into(), r.clone());
+            match rule {
+                Some(r) => {
+                    vars.insert("ruleName".into(), r.clone());
+                }
+                None => notes.push(Note::Missing {
+                    param: "Rule",
+                    effect: "an `Fn::Sub` with an unresolved `${ruleName}`",
+                }),
             }
             vec![Perm::new(
                 "events:PutTargets",
