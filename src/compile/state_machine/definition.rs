@@ -778,7 +778,7 @@ mod exact_version_tests {
                 "c": {"Ref": "Topic"}
             }]})
         );
-        assert_eq!(t.resources().keys().last().map(String::as_str), Some(clone));
+        assert_eq!(t.resources().keys().next_back().map(String::as_str), Some(clone));
         assert_eq!(
             t.resources()[clone],
             t.resources()["LayeredLambdaVersionvpqI4CfXaPC2orzqjX97PnxhGu5ZwRFuffGk2T7a8"]
