@@ -474,7 +474,7 @@ fn layer_aware_version(v: Value, t: &mut Template) -> Value {
         .collect();
     refs.sort_by(|a, b| js::cmp_utf16(a, b));
     let hash = js::md5_hex(&refs.join(","));
-    let id = format!("{vid}L{}", &hash[..8]);
+    let id = super::naming::layer_aware_version_logical_id(&vid, &hash[..8]);
     if !t.has_resource(&id) {
         t.resources_mut().insert(id.clone(), version);
     }
@@ -778,7 +778,10 @@ mod exact_version_tests {
                 "c": {"Ref": "Topic"}
             }]})
         );
-        assert_eq!(t.resources().keys().next_back().map(String::as_str), Some(clone));
+        assert_eq!(
+            t.resources().keys().next_back().map(String::as_str),
+            Some(clone)
+        );
         assert_eq!(
             t.resources()[clone],
             t.resources()["LayeredLambdaVersionvpqI4CfXaPC2orzqjX97PnxhGu5ZwRFuffGk2T7a8"]

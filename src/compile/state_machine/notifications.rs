@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::schema::{ArnRule, Problems, arn_problem, joi_string};
 use super::{Ctx, Machine, Template, js};
+use crate::compile::naming;
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags, Severity};
 use crate::emit::json::to_compact;
@@ -265,7 +266,7 @@ fn policy_name(status: &str, ty: &str, action: &str, resource: &Value) -> String
         ("action", Value::from(action)),
         ("resource", resource.clone()),
     ]));
-    format!("{status}-{ty}-{h}")
+    naming::notifications_policy_name(status, ty, &h)
 }
 
 /// `generateTargetId`: `<smName>-<STATUS>-<md5({target: {Arn}, index})[0..5]>`
@@ -274,7 +275,7 @@ fn target_id(arn: &Value, index: usize, sm_name: &str, status: &str) -> String {
         ("target", js::obj([("Arn", arn.clone())])),
         ("index", Value::from(index)),
     ]));
-    format!("{sm_name}-{status}-{h}")
+    naming::notifications_target_id(sm_name, status, &h)
 }
 
 /// One target, translated, with where it was written.
@@ -295,7 +296,7 @@ fn machine_resources(
     if !super::check_getatts(n, "notification targets", diags) {
         return None;
     }
-    let role_id = crate::compile::naming::notifications_role_logical_id(&m.logical_id);
+    let role_id = naming::notifications_role_logical_id(&m.logical_id);
     let mut targets: Vec<Target> = Vec::new();
     let mut ok = true;
     for status in STATUSES {
@@ -432,7 +433,10 @@ fn machine_resources(
                 ("index", Value::from(index)),
                 ("resource", r.clone()),
             ]));
-            out.push((format!("{}ResourcePolicy{h}", m.logical_id), r));
+            out.push((
+                naming::notifications_policy_logical_id(&m.logical_id, &h),
+                r,
+            ));
         }
     }
     let has_role = !policies.is_empty();
@@ -511,7 +515,7 @@ fn machine_resources(
         );
         props.insert(
             "Name".into(),
-            Value::String(format!("{}-{status}-notification", m.name)),
+            Value::String(naming::notifications_rule_name(&m.name, status)),
         );
         if has_role {
             props.insert(
@@ -524,7 +528,7 @@ fn machine_resources(
         }
         props.insert("Targets".into(), Value::Array(cfn_targets));
         out.push((
-            crate::compile::naming::notifications_rule_logical_id(&m.logical_id, status),
+            naming::notifications_rule_logical_id(&m.logical_id, status),
             js::obj([
                 ("Type", Value::from("AWS::Events::Rule")),
                 ("Properties", Value::Object(props)),
