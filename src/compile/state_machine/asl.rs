@@ -738,6 +738,21 @@ fn state(
         }
     }
 
+    // numeric fields
+    let numeric: &[(&str, f64, bool)] = match ty {
+        "Wait" => &[("Seconds", 0.0, false)],
+        "Task" => &[
+            ("TimeoutSeconds", 1.0, true),
+            ("HeartbeatSeconds", 1.0, true),
+        ],
+        _ => &[],
+    };
+    for (field, min, integer) in numeric {
+        if let Some(v) = map.get(field) {
+            number_field(c, name, field, v, *min, *integer, jsonata);
+        }
+    }
+
     // Next / End
     let terminal_type = matches!(ty, "Succeed" | "Fail");
     let mut terminal = terminal_type;
@@ -882,6 +897,53 @@ fn state(
         _ => {}
     }
     terminal
+}
+
+/// `Seconds`, `TimeoutSeconds`, `HeartbeatSeconds`: a number (at least `min`, an integer
+/// when `integer`), or a `{% ... %}` expression in JSONata. An intrinsic (which CloudFormation
+/// substitutes with a number) is fine unless `validate: true`: the plugin's validator sees
+/// the intrinsic itself and rejects it.
+fn number_field(
+    c: &mut Checker,
+    name: &str,
+    field: &str,
+    v: &Node,
+    min: f64,
+    integer: bool,
+    jsonata: bool,
+) {
+    let ok = match &v.kind {
+        Kind::Number(x) => *x >= min && (!integer || x.fract() == 0.0),
+        Kind::String(s) if jsonata => s.starts_with("{% ") && s.ends_with(" %}") && s.len() > 6,
+        Kind::Map(_) if v.is_intrinsic() => {
+            if c.severity == Severity::Error {
+                c.push(
+                    Diag::error(&BAD_VALUE, format!("`{field}` of state `{name}` is an intrinsic"))
+                        .label(v.span, "the plugin validates the definition before CloudFormation substitutes this, and its validator wants a number")
+                        .help("with `stepFunctions.validate: true` write a number here; without `validate` the plugin writes the intrinsic into the definition"),
+                );
+            }
+            true
+        }
+        _ => false,
+    };
+    if !ok {
+        let want = match (integer, jsonata) {
+            (true, false) => format!("an integer of at least {min}"),
+            (false, false) => format!("a number of at least {min}"),
+            (true, true) => format!("an integer of at least {min} or a `{{% ... %}}` expression"),
+            (false, true) => format!("a number of at least {min} or a `{{% ... %}}` expression"),
+        };
+        let help = c.help();
+        c.push(
+            Diag::error(
+                &BAD_VALUE,
+                format!("`{field}` of state `{name}` must be {want}"),
+            )
+            .label(v.span, format!("found {}", article(v)))
+            .help(help),
+        );
+    }
 }
 
 fn catchers(
