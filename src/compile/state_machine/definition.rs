@@ -14,7 +14,6 @@ use crate::yaml::{Kind, Node};
 declare_codes! { CODES;
     STRING_DEFINITION = "slsx::sfn::string-definition", "A `definition` given as a string, which the plugin writes as a quoted JSON string that Step Functions rejects.";
     TASK_TIMEOUT = "slsx::sfn::task-timeout", "`configureTaskTimeouts`: a Task's `TimeoutSeconds` exceeds its Lambda function's timeout.";
-    PSEUDO_PARAMETER_JSON = "slsx::sfn::pseudo-parameter-json", "A `#{...}` placeholder whose replacement breaks the definition's JSON (the plugin crashes).";
     QUOTED_BOOLEAN = "slsx::sfn::quoted-boolean", "A boolean option written as a string, which the plugin reads differently from what its schema accepts.";
 }
 
@@ -94,22 +93,12 @@ fn definition_string(
     let mut mappings = Vec::new();
     extract_intrinsics(&mut def, &mut mappings);
     let json = def.to_json();
-    let (replaced, json) = match replace_pseudo_parameters(&to_compact(&json)) {
+    // the replacement only turns `#{` into `${`, so the JSON text stays valid
+    let (replaced, json) = match replace_pseudo_parameters(&to_compact(&json))
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+    {
+        Some(v) => (true, v),
         None => (false, json),
-        Some(text) => match serde_json::from_str::<Value>(&text) {
-            Ok(v) => (true, v),
-            Err(_) => {
-                diags.push(
-                    Diag::error(
-                        &PSEUDO_PARAMETER_JSON,
-                        format!("replacing the `#{{...}}` placeholders breaks the definition of `{}`", m.key),
-                    )
-                    .label(def.span, "a `#{` here is closed by a `}` outside its string")
-                    .help("close every `#{` in the same string (the plugin replaces `#{X}` with `${X}` in the JSON text and then crashes parsing it)"),
-                );
-                return None;
-            }
-        },
     };
     let text = to_pretty(&json, 2);
     if mappings.is_empty() {

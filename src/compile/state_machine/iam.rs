@@ -20,7 +20,7 @@ declare_codes! { CODES;
     BAD_PARAMETER = "slsx::iam::bad-parameter", "A task parameter of a shape the plugin crashes on while deriving permissions.";
     MAP_WITHOUT_PROCESSOR = "slsx::iam::map-without-processor", "A Map state with neither `ItemProcessor` nor `Iterator` (the plugin crashes).";
     BAD_STATE = "slsx::iam::bad-state", "A state or branch that is not an object where the plugin reads its fields (it crashes).";
-    BAD_TEMPLATE = "slsx::iam::bad-template", "A `$` pattern in the statements that breaks the role's JSON text (the plugin crashes).";
+    BAD_TEMPLATE = "slsx::iam::bad-template", "A `$&`, `$'`, `` $` `` or `$$` in the role statements, which the plugin's text template expands (it crashes on `$'` and `` $` ``).";
 }
 
 /// The role the plugin builds from its text template: `[PolicyName]` and `[Statements]`
@@ -107,12 +107,32 @@ pub fn compile_role(ctx: &Ctx, m: &Machine, t: &mut Template, diags: &mut Diags)
         "[PolicyName]",
         &super::naming::state_machine_policy_name(&ctx.stage, &ctx.service),
     );
-    let text = js::replace_first(&text, "[Statements]", &to_compact(&statements));
+    let statements_text = to_compact(&statements);
+    if statements_text.contains("$&") || statements_text.contains("$$") {
+        diags.push(
+            Diag::warning(
+                &BAD_TEMPLATE,
+                format!("the IAM statements of `{}` contain `$&` or `$$`", m.key),
+            )
+            .label(
+                find_text(m.node, &["$&", "$$"]).unwrap_or(m.key_span),
+                "the plugin's text template writes `[Statements]` for `$&` and `$` for `$$`",
+            )
+            .help("avoid `$&` and `$$` in resources and `iamRoleStatements`"),
+        );
+    }
+    let text = js::replace_first(&text, "[Statements]", &statements_text);
     let Ok(mut role) = serde_json::from_str::<Value>(&text) else {
         diags.push(
-            Diag::error(&BAD_TEMPLATE, format!("the IAM role of `{}` cannot be built", m.key))
-                .label(m.key_span, "a `$&`, `$'` or `` $` `` in its statements is expanded by the plugin's text template")
-                .help("avoid `$&`, `$'`, `` $` `` and `$$` in resources and `iamRoleStatements`"),
+            Diag::error(
+                &BAD_TEMPLATE,
+                format!("the IAM role of `{}` cannot be built", m.key),
+            )
+            .label(
+                find_text(m.node, &["$'", "$`"]).unwrap_or(m.key_span),
+                "the plugin's text template expands this `$` pattern into raw template text",
+            )
+            .help("avoid `$&`, `$'`, `` $` `` and `$$` in resources and `iamRoleStatements`"),
         );
         return;
     };
@@ -132,6 +152,16 @@ pub fn compile_role(ctx: &Ctx, m: &Machine, t: &mut Template, diags: &mut Diags)
     }
     let id = super::naming::state_machine_role_logical_id(&m.logical_id);
     t.merge_resource(&id, role);
+}
+
+/// The first string under `n` containing one of `needles`.
+fn find_text(n: &Node, needles: &[&str]) -> Option<Span> {
+    match &n.kind {
+        Kind::String(s) if needles.iter().any(|x| s.contains(x)) => Some(n.span),
+        Kind::Map(m) => m.values().find_map(|v| find_text(v, needles)),
+        Kind::Seq(v) => v.iter().find_map(|x| find_text(x, needles)),
+        _ => None,
+    }
 }
 
 /// Logs, X-Ray and KMS permissions (§2.2 steps 2–5), from the raw options.
