@@ -349,53 +349,81 @@ pub fn static_lambda_arn(name: &str) -> String {
     format!("arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}")
 }
 
-/// Warns about every long-form `Fn::GetAtt: "Res.Attr"` string and reports every
-/// `Fn::GetAtt` the plugin cannot destructure, inside `node`.
-pub fn check_getatts(node: &Node, what: &str, diags: &mut Diags) -> bool {
+/// Where the plugin runs `translateLocalFunctionNames`: on the outermost intrinsics of a
+/// definition (it does not look inside an intrinsic), or on every object with a truthy `Ref`
+/// or `Fn::GetAtt` of a notification target (it looks inside `Fn::Sub` and the like).
+#[derive(Clone, Copy, PartialEq)]
+pub enum Translated {
+    Definition,
+    NotificationTargets,
+}
+
+/// Warns about every long-form `Fn::GetAtt: "Res.Attr"` string the plugin translates (it is
+/// split into characters) and reports every `Fn::GetAtt` it cannot destructure (it crashes).
+/// False when there was such an error.
+pub fn check_getatts(node: &Node, walk: Translated, diags: &mut Diags) -> bool {
     let mut ok = true;
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        match &n.kind {
-            Kind::Map(m) => {
-                if n.is_intrinsic()
-                    && !m.contains_key("Ref")
-                    && let Some(g) = m.get("Fn::GetAtt")
-                {
-                    match &g.kind {
-                        Kind::Seq(_) => {}
-                        Kind::String(s) => diags.push(
-                            Diag::warning(
-                                &GETATT_STRING,
-                                format!("`Fn::GetAtt: \"{s}\"` is split into characters by the plugin"),
-                            )
-                            .label(g.span, {
-                                let mut c = s.chars().map(|c| crate::emit::json::to_compact(&Value::String(c.to_string())));
-                                let a = c.next().unwrap_or_else(|| "null".into());
-                                let b = c.next().unwrap_or_else(|| "null".into());
-                                format!("written to the {what} as `{{\"Fn::GetAtt\": [{a}, {b}]}}`")
-                            })
-                            .help("use the list form `!GetAtt Res.Attr` or `Fn::GetAtt: [Res, Attr]`; the plugin destructures the value as a list"),
-                        ),
-                        _ => {
-                            ok = false;
-                            diags.push(
-                                Diag::error(
-                                    &BAD_GETATT,
-                                    format!("`Fn::GetAtt` is {}, not a list", article(g)),
-                                )
-                                .label(g.span, "expected `[LogicalId, Attribute]`")
-                                .help("write `!GetAtt LogicalId.Attribute` (the plugin crashes on this value)"),
-                            );
-                        }
-                    }
-                }
-                stack.extend(m.values());
-            }
-            Kind::Seq(v) => stack.extend(v.iter()),
-            _ => {}
-        }
-    }
+    visit_getatts(node, walk, diags, &mut ok);
     ok
+}
+
+fn visit_getatts(n: &Node, walk: Translated, diags: &mut Diags, ok: &mut bool) {
+    match &n.kind {
+        Kind::Map(m) => {
+            let translated = match walk {
+                Translated::Definition => n.is_intrinsic(),
+                Translated::NotificationTargets => {
+                    m.get("Ref").is_some_and(Node::is_truthy)
+                        || m.get("Fn::GetAtt").is_some_and(Node::is_truthy)
+                }
+            };
+            if !translated {
+                for v in m.values() {
+                    visit_getatts(v, walk, diags, ok);
+                }
+                return;
+            }
+            let Some(g) = m.get("Fn::GetAtt").filter(|_| !m.contains_key("Ref")) else {
+                return;
+            };
+            let what = match walk {
+                Translated::Definition => "definition",
+                Translated::NotificationTargets => "notification target",
+            };
+            match &g.kind {
+                Kind::Seq(_) => {}
+                Kind::String(s) => {
+                    let mut c = s
+                        .chars()
+                        .map(|c| crate::emit::json::to_compact(&Value::String(c.to_string())));
+                    let a = c.next().unwrap_or_else(|| "null".into());
+                    let b = c.next().unwrap_or_else(|| "null".into());
+                    diags.push(
+                        Diag::warning(
+                            &GETATT_STRING,
+                            format!("`Fn::GetAtt: \"{s}\"` is split into characters by the plugin"),
+                        )
+                        .label(g.span, format!("written to the {what} as `{{\"Fn::GetAtt\": [{a}, {b}]}}`"))
+                        .help("use the list form `!GetAtt Res.Attr` or `Fn::GetAtt: [Res, Attr]`; the plugin destructures the value as a list"),
+                    );
+                }
+                _ => {
+                    *ok = false;
+                    diags.push(
+                        Diag::error(&BAD_GETATT, format!("`Fn::GetAtt` is {}, not a list", article(g)))
+                            .label(g.span, "expected `[LogicalId, Attribute]`")
+                            .help("write `!GetAtt LogicalId.Attribute` (the plugin crashes on this value)"),
+                    );
+                }
+            }
+        }
+        Kind::Seq(v) => {
+            for x in v {
+                visit_getatts(x, walk, diags, ok);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ pub fn compile_machine(
         return;
     };
     asl::validate(m, def, opts.validate, diags);
-    if !super::check_getatts(def, "definition", diags) {
+    if !super::check_getatts(def, super::Translated::Definition, diags) {
         return;
     }
     let Some(mut definition_string) = definition_string(ctx, m, def, opts, t, diags) else {

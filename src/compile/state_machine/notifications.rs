@@ -293,7 +293,7 @@ fn machine_resources(
     t: &Template,
     diags: &mut Diags,
 ) -> Option<Vec<(String, Value)>> {
-    if !super::check_getatts(n, "notification targets", diags) {
+    if !super::check_getatts(n, super::Translated::NotificationTargets, diags) {
         return None;
     }
     let role_id = naming::notifications_role_logical_id(&m.logical_id);
