@@ -620,6 +620,13 @@ mod tests {
     }
 
     #[test]
+    fn groups_follow_js_object_key_order() {
+        // `_.groupBy` builds an object: an integer-like action string comes first
+        let out = consolidate_by_action(vec![p("b:B", json!("x")), p("7", json!("y"))]);
+        assert_eq!(out, vec![p("7", json!(["y"])), p("b:B", json!(["x"]))]);
+    }
+
+    #[test]
     fn deny_all_when_empty() {
         assert_eq!(
             statements(&[], None),
