@@ -138,271 +138,97 @@ pub struct Row {
 
 const EVENTS_RULE: &str = "events:PutTargets,events:PutRule,events:DescribeRule";
 
-/// Every integration the plugin knows, in its registry's order.
+const fn row(tasks: &'static [&'static str], rule: Rule) -> Row {
+    Row { tasks, rule }
+}
+
+use Res::{Any, AthenaAnyWorkgroup, EventsRuleJoin, S3Any};
+use Rule::*;
+
+/// Every integration the plugin knows, in its registry's order (task ARNs after
+/// `arn:aws:states:::`).
+#[rustfmt::skip]
 pub static TABLE: &[Row] = &[
-    Row {
-        tasks: &["sqs:sendMessage", "sqs:sendMessage.waitForTaskToken"],
-        rule: Rule::SqsSendMessage,
-    },
-    Row {
-        tasks: &["sns:publish", "sns:publish.waitForTaskToken"],
-        rule: Rule::SnsPublish,
-    },
-    Row {
-        tasks: &[
-            "dynamodb:updateItem",
-            "aws-sdk:dynamodb:updateItem",
-            "aws-sdk:dynamodb:updateItem.waitForTaskToken",
-        ],
-        rule: Rule::DynamoTable("dynamodb:UpdateItem"),
-    },
-    Row {
-        tasks: &[
-            "dynamodb:putItem",
-            "aws-sdk:dynamodb:putItem",
-            "aws-sdk:dynamodb:putItem.waitForTaskToken",
-        ],
-        rule: Rule::DynamoTable("dynamodb:PutItem"),
-    },
-    Row {
-        tasks: &["dynamodb:getItem"],
-        rule: Rule::DynamoTable("dynamodb:GetItem"),
-    },
-    Row {
-        tasks: &["dynamodb:deleteItem"],
-        rule: Rule::DynamoTable("dynamodb:DeleteItem"),
-    },
-    Row {
-        tasks: &["aws-sdk:dynamodb:updateTable"],
-        rule: Rule::DynamoTable("dynamodb:UpdateTable"),
-    },
-    Row {
-        tasks: &["aws-sdk:dynamodb:query"],
-        rule: Rule::DynamoTable("dynamodb:Query"),
-    },
-    Row {
-        tasks: &["aws-sdk:dynamodb:scan"],
-        rule: Rule::DynamoTable("dynamodb:Scan"),
-    },
-    Row {
-        tasks: &["aws-sdk:dynamodb:batchGetItem"],
-        rule: Rule::DynamoBatch("dynamodb:BatchGetItem"),
-    },
-    Row {
-        tasks: &["aws-sdk:dynamodb:batchWriteItem"],
-        rule: Rule::DynamoBatch("dynamodb:BatchWriteItem"),
-    },
-    Row {
-        tasks: &["aws-sdk:redshiftdata:executeStatement"],
-        rule: Rule::RedshiftStatement("redshift-data:ExecuteStatement"),
-    },
-    Row {
-        tasks: &["aws-sdk:redshiftdata:batchExecuteStatement"],
-        rule: Rule::RedshiftStatement("redshift-data:BatchExecuteStatement"),
-    },
-    Row {
-        tasks: &["aws-sdk:redshiftdata:listStatements"],
-        rule: Rule::Fixed(&[("redshift-data:ListStatements", Res::Any)]),
-    },
-    Row {
-        tasks: &["aws-sdk:redshiftdata:describeStatement"],
-        rule: Rule::Fixed(&[("redshift-data:DescribeStatement", Res::Any)]),
-    },
-    Row {
-        tasks: &["aws-sdk:redshiftdata:getStatementResult"],
-        rule: Rule::Fixed(&[("redshift-data:GetStatementResult", Res::Any)]),
-    },
-    Row {
-        tasks: &["aws-sdk:redshiftdata:cancelStatement"],
-        rule: Rule::Fixed(&[("redshift-data:CancelStatement", Res::Any)]),
-    },
-    Row {
-        tasks: &["batch:submitJob", "batch:submitJob.sync"],
-        rule: Rule::Fixed(&[
-            (
-                "batch:SubmitJob,batch:DescribeJobs,batch:TerminateJob",
-                Res::Any,
-            ),
-            (
-                EVENTS_RULE,
-                Res::EventsRuleJoin("StepFunctionsGetEventsForBatchJobsRule"),
-            ),
-        ]),
-    },
-    Row {
-        tasks: &["glue:startJobRun", "glue:startJobRun.sync"],
-        rule: Rule::Fixed(&[(
-            "glue:StartJobRun,glue:GetJobRun,glue:GetJobRuns,glue:BatchStopJobRun",
-            Res::Any,
-        )]),
-    },
-    Row {
-        tasks: &[
-            "ecs:runTask",
-            "ecs:runTask.sync",
-            "ecs:runTask.waitForTaskToken",
-        ],
-        rule: Rule::Fixed(&[
-            (
-                "ecs:RunTask,ecs:StopTask,ecs:DescribeTasks,ecs:TagResource,iam:PassRole",
-                Res::Any,
-            ),
-            (
-                EVENTS_RULE,
-                Res::EventsRuleJoin("StepFunctionsGetEventsForECSTaskRule"),
-            ),
-        ]),
-    },
-    Row {
-        tasks: &["lambda:invoke", "lambda:invoke.waitForTaskToken"],
-        rule: Rule::LambdaInvoke,
-    },
-    Row {
-        tasks: &[
-            "states:startExecution",
-            "states:startExecution.sync",
-            "states:startExecution.sync:2",
-            "states:startExecution.waitForTaskToken",
-        ],
-        rule: Rule::StartExecution("states:StartExecution"),
-    },
-    Row {
-        tasks: &["aws-sdk:sfn:startSyncExecution"],
-        rule: Rule::StartExecution("states:StartSyncExecution"),
-    },
-    Row {
-        tasks: &["codebuild:startBuild", "codebuild:startBuild.sync"],
-        rule: Rule::CodeBuildProject,
-    },
-    Row {
-        tasks: &[
-            "elasticmapreduce:createCluster",
-            "elasticmapreduce:runJobFlow",
-        ],
-        rule: Rule::Fixed(&[
-            ("elasticmapreduce:RunJobFlow", Res::Any),
-            ("iam:PassRole", Res::Any),
-        ]),
-    },
-    Row {
-        tasks: &["elasticmapreduce:createCluster.sync"],
-        rule: Rule::Fixed(&[
-            (
-                "elasticmapreduce:RunJobFlow,elasticmapreduce:DescribeCluster,elasticmapreduce:TerminateJobFlows",
-                Res::Any,
-            ),
-            ("iam:PassRole", Res::Any),
-        ]),
-    },
-    Row {
-        tasks: &[
-            "elasticmapreduce:terminateCluster",
-            "elasticmapreduce:terminateCluster.sync",
-        ],
-        rule: Rule::Fixed(&[(
-            "elasticmapreduce:TerminateJobFlows,elasticmapreduce:DescribeCluster",
-            Res::Any,
-        )]),
-    },
-    Row {
-        tasks: &["elasticmapreduce:addStep", "elasticmapreduce:addStep.sync"],
-        rule: Rule::Fixed(&[(
-            "elasticmapreduce:AddJobFlowSteps,elasticmapreduce:DescribeStep,elasticmapreduce:CancelSteps",
-            Res::Any,
-        )]),
-    },
-    Row {
-        tasks: &["elasticmapreduce:cancelStep"],
-        rule: Rule::Fixed(&[("elasticmapreduce:CancelSteps", Res::Any)]),
-    },
-    Row {
-        tasks: &["elasticmapreduce:setClusterTerminationProtection"],
-        rule: Rule::Fixed(&[("elasticmapreduce:SetTerminationProtection", Res::Any)]),
-    },
-    Row {
-        tasks: &["elasticmapreduce:modifyInstanceFleetByName"],
-        rule: Rule::Fixed(&[(
-            "elasticmapreduce:ModifyInstanceFleet,elasticmapreduce:ListInstanceFleets",
-            Res::Any,
-        )]),
-    },
-    Row {
-        tasks: &["elasticmapreduce:modifyInstanceGroupByName"],
-        rule: Rule::Fixed(&[(
-            "elasticmapreduce:ModifyInstanceGroups,elasticmapreduce:ListInstanceGroups",
-            Res::Any,
-        )]),
-    },
-    Row {
-        tasks: &["sagemaker:createTransformJob.sync"],
-        rule: Rule::SageMakerTransform,
-    },
-    Row {
-        tasks: &["bedrock:invokeModel"],
-        rule: Rule::BedrockModel,
-    },
-    Row {
-        tasks: &["events:putEvents", "events:putEvents.waitForTaskToken"],
-        rule: Rule::PutEvents,
-    },
-    Row {
-        tasks: &[
-            "aws-sdk:eventbridge:putTargets",
-            "aws-sdk:eventbridge:putTargets.waitForTaskToken",
-        ],
-        rule: Rule::PutTargets,
-    },
-    Row {
-        tasks: &["aws-sdk:scheduler:createSchedule"],
-        rule: Rule::Scheduler("scheduler:CreateSchedule"),
-    },
-    Row {
-        tasks: &["aws-sdk:scheduler:deleteSchedule"],
-        rule: Rule::Scheduler("scheduler:DeleteSchedule"),
-    },
-    Row {
-        tasks: &["http:invoke"],
-        rule: Rule::HttpInvoke,
-    },
-    Row {
-        tasks: &["s3:getObject", "aws-sdk:s3:getObject"],
-        rule: Rule::S3Object("s3:GetObject"),
-    },
-    Row {
-        tasks: &["s3:putObject", "aws-sdk:s3:putObject"],
-        rule: Rule::S3Object("s3:PutObject"),
-    },
-    Row {
-        tasks: &["s3:listObjectsV2", "aws-sdk:s3:listObjectsV2"],
-        rule: Rule::S3List,
-    },
-    Row {
-        tasks: &["aws-sdk:sesv2:sendEmail"],
-        rule: Rule::Fixed(&[("ses:SendEmail", Res::Any)]),
-    },
-    Row {
-        tasks: &["athena:startQueryExecution"],
-        rule: Rule::AthenaStart { sync: false },
-    },
-    Row {
-        tasks: &["athena:startQueryExecution.sync"],
-        rule: Rule::AthenaStart { sync: true },
-    },
-    Row {
-        tasks: &["athena:stopQueryExecution"],
-        rule: Rule::Fixed(&[("athena:stopQueryExecution", Res::AthenaAnyWorkgroup)]),
-    },
-    Row {
-        tasks: &["athena:getQueryExecution"],
-        rule: Rule::Fixed(&[("athena:getQueryExecution", Res::AthenaAnyWorkgroup)]),
-    },
-    Row {
-        tasks: &["athena:getQueryResults"],
-        rule: Rule::Fixed(&[
-            ("athena:getQueryResults", Res::AthenaAnyWorkgroup),
-            ("s3:GetObject", Res::S3Any),
-        ]),
-    },
+    row(&["sqs:sendMessage", "sqs:sendMessage.waitForTaskToken"], SqsSendMessage),
+    row(&["sns:publish", "sns:publish.waitForTaskToken"], SnsPublish),
+    // DynamoDB: single items and tables
+    row(&["dynamodb:updateItem", "aws-sdk:dynamodb:updateItem", "aws-sdk:dynamodb:updateItem.waitForTaskToken"], DynamoTable("dynamodb:UpdateItem")),
+    row(&["dynamodb:putItem", "aws-sdk:dynamodb:putItem", "aws-sdk:dynamodb:putItem.waitForTaskToken"], DynamoTable("dynamodb:PutItem")),
+    row(&["dynamodb:getItem"], DynamoTable("dynamodb:GetItem")),
+    row(&["dynamodb:deleteItem"], DynamoTable("dynamodb:DeleteItem")),
+    row(&["aws-sdk:dynamodb:updateTable"], DynamoTable("dynamodb:UpdateTable")),
+    row(&["aws-sdk:dynamodb:query"], DynamoTable("dynamodb:Query")),
+    row(&["aws-sdk:dynamodb:scan"], DynamoTable("dynamodb:Scan")),
+    // DynamoDB: batches
+    row(&["aws-sdk:dynamodb:batchGetItem"], DynamoBatch("dynamodb:BatchGetItem")),
+    row(&["aws-sdk:dynamodb:batchWriteItem"], DynamoBatch("dynamodb:BatchWriteItem")),
+    // Redshift Data
+    row(&["aws-sdk:redshiftdata:executeStatement"], RedshiftStatement("redshift-data:ExecuteStatement")),
+    row(&["aws-sdk:redshiftdata:batchExecuteStatement"], RedshiftStatement("redshift-data:BatchExecuteStatement")),
+    row(&["aws-sdk:redshiftdata:listStatements"], Fixed(&[("redshift-data:ListStatements", Any)])),
+    row(&["aws-sdk:redshiftdata:describeStatement"], Fixed(&[("redshift-data:DescribeStatement", Any)])),
+    row(&["aws-sdk:redshiftdata:getStatementResult"], Fixed(&[("redshift-data:GetStatementResult", Any)])),
+    row(&["aws-sdk:redshiftdata:cancelStatement"], Fixed(&[("redshift-data:CancelStatement", Any)])),
+    // Batch, Glue, ECS
+    row(&["batch:submitJob", "batch:submitJob.sync"], Fixed(&[
+        ("batch:SubmitJob,batch:DescribeJobs,batch:TerminateJob", Any),
+        (EVENTS_RULE, EventsRuleJoin("StepFunctionsGetEventsForBatchJobsRule")),
+    ])),
+    row(&["glue:startJobRun", "glue:startJobRun.sync"], Fixed(&[
+        ("glue:StartJobRun,glue:GetJobRun,glue:GetJobRuns,glue:BatchStopJobRun", Any),
+    ])),
+    row(&["ecs:runTask", "ecs:runTask.sync", "ecs:runTask.waitForTaskToken"], Fixed(&[
+        ("ecs:RunTask,ecs:StopTask,ecs:DescribeTasks,ecs:TagResource,iam:PassRole", Any),
+        (EVENTS_RULE, EventsRuleJoin("StepFunctionsGetEventsForECSTaskRule")),
+    ])),
+    // Lambda, Step Functions, CodeBuild
+    row(&["lambda:invoke", "lambda:invoke.waitForTaskToken"], LambdaInvoke),
+    row(&["states:startExecution", "states:startExecution.sync", "states:startExecution.sync:2", "states:startExecution.waitForTaskToken"], StartExecution("states:StartExecution")),
+    row(&["aws-sdk:sfn:startSyncExecution"], StartExecution("states:StartSyncExecution")),
+    row(&["codebuild:startBuild", "codebuild:startBuild.sync"], CodeBuildProject),
+    // EMR
+    row(&["elasticmapreduce:createCluster", "elasticmapreduce:runJobFlow"], Fixed(&[
+        ("elasticmapreduce:RunJobFlow", Any),
+        ("iam:PassRole", Any),
+    ])),
+    row(&["elasticmapreduce:createCluster.sync"], Fixed(&[
+        ("elasticmapreduce:RunJobFlow,elasticmapreduce:DescribeCluster,elasticmapreduce:TerminateJobFlows", Any),
+        ("iam:PassRole", Any),
+    ])),
+    row(&["elasticmapreduce:terminateCluster", "elasticmapreduce:terminateCluster.sync"], Fixed(&[
+        ("elasticmapreduce:TerminateJobFlows,elasticmapreduce:DescribeCluster", Any),
+    ])),
+    row(&["elasticmapreduce:addStep", "elasticmapreduce:addStep.sync"], Fixed(&[
+        ("elasticmapreduce:AddJobFlowSteps,elasticmapreduce:DescribeStep,elasticmapreduce:CancelSteps", Any),
+    ])),
+    row(&["elasticmapreduce:cancelStep"], Fixed(&[("elasticmapreduce:CancelSteps", Any)])),
+    row(&["elasticmapreduce:setClusterTerminationProtection"], Fixed(&[("elasticmapreduce:SetTerminationProtection", Any)])),
+    row(&["elasticmapreduce:modifyInstanceFleetByName"], Fixed(&[
+        ("elasticmapreduce:ModifyInstanceFleet,elasticmapreduce:ListInstanceFleets", Any),
+    ])),
+    row(&["elasticmapreduce:modifyInstanceGroupByName"], Fixed(&[
+        ("elasticmapreduce:ModifyInstanceGroups,elasticmapreduce:ListInstanceGroups", Any),
+    ])),
+    // SageMaker, Bedrock
+    row(&["sagemaker:createTransformJob.sync"], SageMakerTransform),
+    row(&["bedrock:invokeModel"], BedrockModel),
+    // EventBridge and Scheduler
+    row(&["events:putEvents", "events:putEvents.waitForTaskToken"], PutEvents),
+    row(&["aws-sdk:eventbridge:putTargets", "aws-sdk:eventbridge:putTargets.waitForTaskToken"], PutTargets),
+    row(&["aws-sdk:scheduler:createSchedule"], Scheduler("scheduler:CreateSchedule")),
+    row(&["aws-sdk:scheduler:deleteSchedule"], Scheduler("scheduler:DeleteSchedule")),
+    // HTTP, S3, SES
+    row(&["http:invoke"], HttpInvoke),
+    row(&["s3:getObject", "aws-sdk:s3:getObject"], S3Object("s3:GetObject")),
+    row(&["s3:putObject", "aws-sdk:s3:putObject"], S3Object("s3:PutObject")),
+    row(&["s3:listObjectsV2", "aws-sdk:s3:listObjectsV2"], S3List),
+    row(&["aws-sdk:sesv2:sendEmail"], Fixed(&[("ses:SendEmail", Any)])),
+    // Athena
+    row(&["athena:startQueryExecution"], AthenaStart { sync: false }),
+    row(&["athena:startQueryExecution.sync"], AthenaStart { sync: true }),
+    row(&["athena:stopQueryExecution"], Fixed(&[("athena:stopQueryExecution", AthenaAnyWorkgroup)])),
+    row(&["athena:getQueryExecution"], Fixed(&[("athena:getQueryExecution", AthenaAnyWorkgroup)])),
+    row(&["athena:getQueryResults"], Fixed(&[("athena:getQueryResults", AthenaAnyWorkgroup), ("s3:GetObject", S3Any)])),
 ];
 
 const TASK_PREFIX: &str = "arn:aws:states:::";
