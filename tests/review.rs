@@ -174,7 +174,14 @@ fn snapshot(rel: &str, text: &str) {
 fn graph_nested_mermaid() {
     let r = run_in_root(&["graph", "tests/graph/nested"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    // the only findings: `tiny` moves to a state that does not exist (which the graph draws)
+    // and so has no terminal state
+    assert_eq!(r.stderr.matches("slsx::").count(), 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("slsx::asl::unknown-target"),
+        "{}",
+        r.stderr
+    );
     snapshot("tests/graph/nested/expected.mmd", &r.stdout);
 }
 
