@@ -9,6 +9,8 @@ use crate::diagnostics::Diags;
 use crate::source::SourceMap;
 use crate::yaml::Node;
 
+pub mod parse;
+
 declare_codes! { CODES;
     NOT_FOUND = "slsx::vars::not-found", "A variable resolved to nothing and has no fallback.";
 }
