@@ -15,6 +15,8 @@ use crate::yaml::{self, Kind, LoadOptions, Node};
 #[derive(Clone, Debug)]
 pub enum Content {
     Missing,
+    /// An empty YAML document (js-yaml gives `undefined`).
+    Undefined,
     Value(Node),
     Error(Box<RawErr>),
 }
@@ -45,6 +47,21 @@ pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
     let shown = shown_path(r.input.service_dir, &abs);
     let content = match load(r, &abs, &shown) {
         Content::Missing => None,
+        Content::Undefined => {
+            if address.as_deref().is_some_and(|a| !a.is_empty()) {
+                return Ok(SrcOut {
+                    help: Some(format!("`{rel_path}` is empty")),
+                    ..SrcOut::none()
+                });
+            }
+            return Err(RawErr::new(
+                &crate::vars::FILE,
+                "Source \"file\" returned not supported result: \"undefined\"",
+                format!("`{rel_path}` is an empty YAML document"),
+            )
+            .help("the framework cannot use an empty YAML file as a value (a fallback does not help); give it content, e.g. `{}`")
+            .into());
+        }
         Content::Value(v) => Some(v),
         Content::Error(e) => return Err(Fail::Raw(e)),
     };
@@ -205,6 +222,7 @@ fn read_and_parse(r: &mut Resolver, abs: &Path, shown: &str) -> Content {
     let whole = Span::new(id, 0, text.len());
     match ext.as_str() {
         ".yml" | ".yaml" => match yaml::load(id, &text, LoadOptions::default()) {
+            Ok(n) if n.is_null() && n.span.start == 0 && n.span.end == 0 => Content::Undefined,
             Ok(n) => Content::Value(n),
             Err(ds) => {
                 let first = ds.first();
