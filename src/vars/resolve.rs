@@ -553,6 +553,28 @@ impl<'a> Resolver<'a> {
         })
     }
 
+    /// An error found inside another file (an include) also shows the variable that led there.
+    fn note_use(&mut self, id: ErrId, var_span: Span) {
+        if var_span.is_none() {
+            return;
+        }
+        let Some(e) = self.errors.get_mut(id) else {
+            return;
+        };
+        let overlaps =
+            |s: Span| s.file == var_span.file && s.start < var_span.end && var_span.start < s.end;
+        if e.primary.span.file == var_span.file
+            || overlaps(e.primary.span)
+            || e.secondary.iter().any(|l| overlaps(l.span))
+        {
+            return;
+        }
+        e.secondary.push(ELabel {
+            span: var_span,
+            text: "reached through this variable".into(),
+        });
+    }
+
     fn fail_to_err(&mut self, path: &str, f: Fail, var_span: Span) -> Option<ErrId> {
         match f {
             Fail::Pending => None,
@@ -678,10 +700,10 @@ impl<'a> Resolver<'a> {
                             ),
                             primary: ELabel {
                                 span,
-                                text: syntax_label(e.code).into(),
+                                text: syntax_label(e.code, s, e.at).into(),
                             },
                             secondary: Vec::new(),
-                            help: Some(syntax_help(e.code).into()),
+                            help: Some(syntax_help(e.code, s, e.at).into()),
                         });
                         let mut m = VMeta::plain(v.clone(), v.span);
                         m.error = Some(id);
@@ -707,12 +729,18 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The span of a syntax error: from the error's position to the end of the string when the
-    /// string is written literally, else the whole node.
+    /// The span of a syntax error: from the error's position to the next `}` (or the end) when
+    /// the string is written literally, else the whole node.
     pub fn syntax_span(&self, site: Span, s: &str, at: usize) -> Span {
         let snippet = self.sources.snippet(site);
         if let Some(p) = snippet.find(s) {
-            return site.sub(p + at, p + s.len().max(at + 1));
+            let end = s
+                .get(at..)
+                .and_then(|rest| rest.find('}'))
+                .map(|e| at + e + 1)
+                .unwrap_or(s.len())
+                .max(at + 1);
+            return site.sub(p + at, p + end);
         }
         site
     }
@@ -976,8 +1004,14 @@ impl<'a> Resolver<'a> {
                         var.state = VarState::Sources(work);
                         return;
                     }
+                    let before = self.errors.len();
                     let res =
                         self.resolve_variable_source(batch, path, &ty, params, address, var_span);
+                    if let Err(Fail::Done(id)) = &res
+                        && *id >= before
+                    {
+                        self.note_use(*id, var_span);
+                    }
                     match res {
                         Err(f) => match self.fail_to_err(path, f, var_span) {
                             None => {
@@ -1245,9 +1279,9 @@ impl<'a> Resolver<'a> {
             )
             .origin(
                 self.syntax_span(node.span, s, e.at),
-                "invalid variable syntax",
+                syntax_label(e.code, s, e.at),
             )
-            .help(syntax_help(e.code))
+            .help(syntax_help(e.code, s, e.at))
             .into()),
             Ok(None) => Ok(node.clone()),
             Ok(Some(vars)) => {
@@ -1266,7 +1300,7 @@ impl<'a> Resolver<'a> {
         &self,
         dependent: &str,
         dependency: &str,
-        via: &[(PathKey, Span)],
+        via: &[(PathKey, PathKey, Span)],
         span: Span,
     ) -> RawErr {
         let message = if dependent == dependency {
@@ -1291,9 +1325,12 @@ impl<'a> Resolver<'a> {
             },
         )
         .help("break the cycle: one of these values must not depend on the other (`${self:}` always refers to the whole config, itself included)");
-        for (from, s) in via {
+        for (from, to, s) in via {
             if *s != span {
-                e = e.secondary(*s, format!("`{}` refers onward here", human(from)));
+                e = e.secondary(
+                    *s,
+                    format!("`{}` refers to `{}` here", human(from), human(to)),
+                );
             }
         }
         e
@@ -1306,8 +1343,9 @@ impl<'a> Resolver<'a> {
         }
         // depth-first over recorded dependencies, in insertion order, as the framework does
         let mut seen: HashSet<&str> = HashSet::new();
-        let mut stack: Vec<(&str, Vec<(PathKey, Span)>)> = vec![(dependency, Vec::new())];
-        let mut found: Option<(String, Vec<(PathKey, Span)>)> = None;
+        type Trail = Vec<(PathKey, PathKey, Span)>;
+        let mut stack: Vec<(&str, Trail)> = vec![(dependency, Vec::new())];
+        let mut found: Option<(String, Trail)> = None;
         while let Some((d, trail)) = stack.pop() {
             if !seen.insert(d) {
                 continue;
@@ -1317,13 +1355,13 @@ impl<'a> Resolver<'a> {
             };
             if let Some(s) = dd.get(dependent) {
                 let mut t = trail.clone();
-                t.push((d.to_string(), *s));
+                t.push((d.to_string(), dependent.to_string(), *s));
                 found = Some((d.to_string(), t));
                 break;
             }
             for (next, s) in dd.iter().rev() {
                 let mut t = trail.clone();
-                t.push((d.to_string(), *s));
+                t.push((d.to_string(), next.clone(), *s));
                 stack.push((next.as_str(), t));
             }
         }
@@ -1477,19 +1515,32 @@ pub fn with_fallback(text: &str) -> String {
     }
 }
 
-pub fn syntax_label(code: &str) -> &'static str {
-    match code {
-        "UNTERMINATED_VARIABLE" => "this variable is never closed",
-        "INVALID_VARIABLE_TYPE" => "not a valid source type",
-        "INVALID_VARIABLE_LITERAL_SOURCE" => "not a valid literal",
-        "INVALID_VARIABLE_STRING_LITERAL" => "not a valid string literal",
-        "INVALID_VARIABLE_PARAM" => "invalid param",
-        "INVALID_VARIABLE_ADDRESS" => "invalid address",
-        _ => "invalid variable source",
+/// What kind of "invalid source" error this is, from the character at the position.
+fn source_error_kind(s: &str, at: usize) -> &'static str {
+    match s.as_bytes().get(at) {
+        Some(b'}') => "comma",
+        Some(b'\'') | Some(b'"') => "literal",
+        _ => "other",
     }
 }
 
-pub fn syntax_help(code: &str) -> &'static str {
+pub fn syntax_label(code: &str, s: &str, at: usize) -> &'static str {
+    match code {
+        "UNTERMINATED_VARIABLE" => "this variable is never closed",
+        "INVALID_VARIABLE_TYPE" => "not a valid source type",
+        "INVALID_VARIABLE_LITERAL_SOURCE" => "unquoted text is not a literal",
+        "INVALID_VARIABLE_STRING_LITERAL" => "not a valid string literal",
+        "INVALID_VARIABLE_PARAM" => "invalid param",
+        "INVALID_VARIABLE_ADDRESS" => "invalid address",
+        _ => match source_error_kind(s, at) {
+            "comma" => "a source is missing after the comma",
+            "literal" => "only `}` may follow a quoted literal",
+            _ => "not a valid source",
+        },
+    }
+}
+
+pub fn syntax_help(code: &str, s: &str, at: usize) -> &'static str {
     match code {
         "UNTERMINATED_VARIABLE" => {
             "close the variable with `}`; to write a literal `${`, escape it as `\\${`"
@@ -1504,14 +1555,20 @@ pub fn syntax_help(code: &str) -> &'static str {
             "a double-quoted literal follows JSON string rules (escapes \\\" \\\\ \\n \\t \\uXXXX; no raw tabs or newlines); single quotes take the text as is"
         }
         "INVALID_VARIABLE_PARAM" => {
-            "params are written `source(a, b)`, each plain, 'quoted' or \"quoted\""
+            "params are written `source(a, b)`, each plain, 'quoted' or \"quoted\", and closed with `)`"
         }
         "INVALID_VARIABLE_ADDRESS" => {
-            "the address follows `source:` or `source(...):` and ends at `,` or `}`; quote it if it contains those"
+            "the address follows `source:` or `source(...):` and ends at `,` or `}`"
         }
-        _ => {
-            "sources are separated by `, `; a fallback is another `source:address` or a literal ('text', \"text\", true, false, null, a number), and a literal must come last"
-        }
+        _ => match source_error_kind(s, at) {
+            "comma" => "remove the trailing comma, or add the fallback source after it",
+            "literal" => {
+                "a literal fallback must be the last source, and a single-quoted literal has no escapes (`''` is not a quote): use \"it's\" for text with a quote"
+            }
+            _ => {
+                "a fallback is another `source:address` (the type starts with a lowercase letter) or a literal ('text', \"text\", true, false, null, a number)"
+            }
+        },
     }
 }
 

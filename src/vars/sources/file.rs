@@ -15,7 +15,8 @@ use crate::yaml::{self, Kind, LoadOptions, Node};
 #[derive(Clone, Debug)]
 pub enum Content {
     Missing,
-    /// An empty YAML document (js-yaml gives `undefined`).
+    /// A YAML file with nothing but white space (js-yaml gives `undefined`; a comment-only file
+    /// is `null`).
     Undefined,
     Value(Node),
     Error(Box<RawErr>),
@@ -222,7 +223,13 @@ fn read_and_parse(r: &mut Resolver, abs: &Path, shown: &str) -> Content {
     let whole = Span::new(id, 0, text.len());
     match ext.as_str() {
         ".yml" | ".yaml" => match yaml::load(id, &text, LoadOptions::default()) {
-            Ok(n) if n.is_null() && n.span.start == 0 && n.span.end == 0 => Content::Undefined,
+            Ok(_)
+                if text
+                    .trim_matches(['\u{feff}', ' ', '\t', '\n', '\r'])
+                    .is_empty() =>
+            {
+                Content::Undefined
+            }
             Ok(n) => Content::Value(n),
             Err(ds) => {
                 let first = ds.first();
