@@ -46,6 +46,7 @@ declare_codes! { CODES;
     INACCESSIBLE = "slsx::vars::inaccessible", "A property the framework needs early depends on a variable it can only resolve later.";
     DOTENV = "slsx::vars::dotenv", "A `.env` file cannot be loaded, or defines a variable that decides which `.env` file is loaded.";
     VAR_OPTION = "slsx::vars::var-option", "A `--var` or `--vars-file` entry is malformed.";
+    LOOKALIKE = "slsx::vars::not-a-variable", "Text that looks like a variable (`${Self:x}`, `${ self:x}`) but is not one, so it stays in the output as written.";
     UNRESOLVED = "slsx::vars::unresolved", "A variable could not be resolved for a reason other than the ones above.";
 }
 

@@ -442,6 +442,7 @@ pub struct Resolver<'a> {
     /// Errors that belong to no property (reported as they are).
     pub loose_errors: Vec<ErrId>,
     pub warnings: Vec<Diag>,
+    warned: HashSet<(Span, usize)>,
     /// Env names read while missing (for the `.env` conflict check), with where.
     pub missing_env: IndexMap<String, Span>,
     /// Parsed files by absolute path.
@@ -476,6 +477,7 @@ impl<'a> Resolver<'a> {
             errors: Vec::new(),
             loose_errors: Vec::new(),
             warnings: Vec::new(),
+            warned: HashSet::new(),
             missing_env: IndexMap::new(),
             files: HashMap::new(),
             params_table: None,
@@ -680,7 +682,12 @@ impl<'a> Resolver<'a> {
             path.push(key);
             match &v.kind {
                 Kind::Map(_) | Kind::Seq(_) => this.parse_entries_into(v, path, out),
-                Kind::String(s) => match parse::parse(s) {
+                Kind::String(s) => match {
+                    if s.contains("${") {
+                        this.warn_lookalikes(v.span, s);
+                    }
+                    parse::parse(s)
+                } {
                     Ok(None) => {}
                     Ok(Some(vars)) => {
                         let vars = convert_vars(vars, s, v.span);
@@ -726,6 +733,63 @@ impl<'a> Resolver<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Warns about `${Self:x}`, `${ self:x}`, `${self :x}`: text the framework leaves as it is
+    /// although it was most likely meant as a variable.
+    fn warn_lookalikes(&mut self, site: Span, s: &str) {
+        let b = s.as_bytes();
+        let mut i = 0;
+        while let Some(p) = s.get(i..).and_then(|t| t.find("${")) {
+            let start = i + p;
+            i = start + 2;
+            if start > 0 && b[start - 1] == b'\\' {
+                continue;
+            }
+            let mut j = start + 2;
+            let lead = b[j..].iter().take_while(|c| **c == b' ').count();
+            j += lead;
+            let w0 = j;
+            while j < b.len() && b[j].is_ascii_alphabetic() {
+                j += 1;
+            }
+            let word = &s[w0..j];
+            let gap = b[j..].iter().take_while(|c| **c == b' ').count();
+            let k = j + gap;
+            let Some(&next) = b.get(k) else { continue };
+            if !(next == b':' || next == b'(') || b.get(k + 1) == Some(&b':') {
+                continue;
+            }
+            let Some(canonical) = sources::BUILTIN
+                .iter()
+                .find(|t| t.eq_ignore_ascii_case(word))
+            else {
+                continue;
+            };
+            if lead == 0 && gap == 0 && word == *canonical {
+                continue;
+            }
+            let end = s[start..]
+                .find('}')
+                .map(|e| start + e + 1)
+                .unwrap_or(s.len());
+            let text = &s[start..end];
+            if !self.warned.insert((site, start)) {
+                continue;
+            }
+            let span = self.locate(site, text, start);
+            let fixed = format!("${{{canonical}{}", &s[k..end]);
+            self.warnings.push(
+                Diag::warning(
+                    &super::LOOKALIKE,
+                    format!("`{text}` is not a variable: it stays in the output as written"),
+                )
+                .label(span, "kept literally")
+                .help(format!(
+                    "a variable starts with a lowercase source type right after `${{`, without spaces before `:` or `(`; write `{fixed}` (or escape it as `\\${{…}}` to keep it literal on purpose)"
+                )),
+            );
         }
     }
 
