@@ -680,14 +680,14 @@ impl<'a> Resolver<'a> {
     ) {
         let mut visit = |this: &mut Self, key: String, v: &Node, path: &mut Vec<String>| {
             path.push(key);
+            if let Kind::String(s) = &v.kind
+                && s.contains("${")
+            {
+                this.warn_lookalikes(v.span, s);
+            }
             match &v.kind {
                 Kind::Map(_) | Kind::Seq(_) => this.parse_entries_into(v, path, out),
-                Kind::String(s) => match {
-                    if s.contains("${") {
-                        this.warn_lookalikes(v.span, s);
-                    }
-                    parse::parse(s)
-                } {
+                Kind::String(s) => match parse::parse(s) {
                     Ok(None) => {}
                     Ok(Some(vars)) => {
                         let vars = convert_vars(vars, s, v.span);
