@@ -492,6 +492,15 @@ fn inaccessible(r: &mut Resolver, file_name: &str, path: &str, why: &str) {
         help: Some(source_help(&ty)),
     });
     r.loose_errors.push(id);
+    // the framework stops here; later phases must not resolve these properties after all
+    for k in r.blocking(path) {
+        if let Some(p) = r.props.get_mut(&k)
+            && p.meta.error.is_none()
+        {
+            p.meta.vars = None;
+            p.meta.error = Some(id);
+        }
+    }
 }
 
 fn load_dotenv(
@@ -719,4 +728,65 @@ fn finish(r: Resolver, mut out: Vec<Diag>) -> Vec<Diag> {
     }
     out.extend(r.warnings);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn var_keys() {
+        assert_eq!(normalize_key("ssm:/a/b").as_deref(), Ok("ssm:/a/b"));
+        assert_eq!(
+            normalize_key("ssm(eu-west-1, raw):/a").as_deref(),
+            Ok("ssm(eu-west-1,raw):/a")
+        );
+        assert!(normalize_key("nocolon").is_err());
+        assert!(normalize_key("self:custom.x").is_err());
+        assert!(normalize_key("Ssm:/x").is_err());
+        assert!(normalize_key("ssm(eu-west-1:/x").is_err());
+    }
+
+    #[test]
+    fn supplied_lookup_prefers_params() {
+        let mut s = Supplied::default();
+        s.insert("ssm:/p".into(), Node::string(Span::NONE, "plain"));
+        s.insert(
+            "ssm(eu-west-1,raw):/p".into(),
+            Node::string(Span::NONE, "exact"),
+        );
+        let params = [
+            Node::string(Span::NONE, "eu-west-1"),
+            Node::string(Span::NONE, "raw"),
+        ];
+        assert_eq!(
+            s.lookup("ssm", Some(&params), "/p").and_then(Node::as_str),
+            Some("exact")
+        );
+        assert_eq!(
+            s.lookup("ssm", Some(&params[..1]), "/p")
+                .and_then(Node::as_str),
+            Some("plain")
+        );
+        assert_eq!(s.lookup("ssm", None, "/q"), None);
+        assert!(s.types.contains("ssm"));
+    }
+
+    #[test]
+    fn phases_register_sources() {
+        let s = Supplied::default();
+        let mut p = Phase::default();
+        assert!(p.has("self", &s) && p.has("env", &s) && !p.has("param", &s) && !p.has("ssm", &s));
+        p.param = true;
+        assert!(p.has("param", &s) && !p.has("cf", &s));
+        p.aws = true;
+        p.plugins = true;
+        assert!(p.has("cf", &s) && !p.has("vault", &s));
+    }
+
+    #[test]
+    fn dotenv_key_position() {
+        assert_eq!(find_key("A=1\n  export B=2\n", "B"), Some(13));
+        assert_eq!(find_key("AB=1\n", "A"), None);
+    }
 }

@@ -1517,7 +1517,7 @@ impl<'a> Resolver<'a> {
 }
 
 /// How many source calls may nest (a chain of `self` references, includes, ...).
-const MAX_CALL_DEPTH: u32 = 500;
+const MAX_CALL_DEPTH: u32 = 5_000;
 
 /// Values a source made up (no location) take the location of the variable.
 fn fill_spans(res: Result<SrcOut, Fail>, span: Span) -> Result<SrcOut, Fail> {
@@ -1674,4 +1674,99 @@ pub fn map_node(span: Span, entries: Vec<(String, Node)>) -> Node {
         m.insert(k, span, v);
     }
     Node::map(span, m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Node {
+        Node::string(Span::NONE, x)
+    }
+
+    #[test]
+    fn reparse_keeps_parts_apart() {
+        // "${" formed across two parts is not a variable
+        let parts = vec!["${".to_string(), "self:a}".to_string()];
+        assert!(reparse("${self:a}", Some(&parts)).unwrap().is_none());
+        // a variable inside one part is found, shifted, and never "whole"
+        let parts = vec!["x".to_string(), "${self:a}".to_string(), String::new()];
+        let v = reparse("x${self:a}", Some(&parts)).unwrap().unwrap();
+        assert_eq!((v[0].start, v[0].end, v[0].whole), (1, 10, false));
+        let parts = vec![String::new(), "${self:a}".to_string(), String::new()];
+        let v = reparse("${self:a}", Some(&parts)).unwrap().unwrap();
+        assert!(!v[0].whole);
+        // without parts the whole string is parsed
+        let v = reparse("${self:a}", None).unwrap().unwrap();
+        assert!(v[0].whole);
+    }
+
+    #[test]
+    fn interpolation_coercion() {
+        let arr = Node::seq(
+            Span::NONE,
+            vec![
+                Node::new(Span::NONE, Kind::Number(1.0)),
+                Node::seq(Span::NONE, vec![s("a"), Node::null(Span::NONE)]),
+                Node::null(Span::NONE),
+                map_node(Span::NONE, vec![("k".into(), s("v"))]),
+            ],
+        );
+        assert_eq!(
+            coerce_string(&arr).as_deref(),
+            Some("1,a,,,[object Object]")
+        );
+        assert_eq!(coerce_string(&Node::null(Span::NONE)), None);
+        assert_eq!(coerce_string(&map_node(Span::NONE, vec![])), None);
+        assert_eq!(
+            coerce_string(&Node::new(Span::NONE, Kind::Number(1e21))).as_deref(),
+            Some("1e+21")
+        );
+        assert_eq!(
+            coerce_string(&Node::new(Span::NONE, Kind::Bool(false))).as_deref(),
+            Some("false")
+        );
+    }
+
+    #[test]
+    fn javascript_indexing() {
+        let text = s("héllo");
+        assert_eq!(
+            js_index(&text, "length").and_then(|n| n.as_f64()),
+            Some(5.0)
+        );
+        assert_eq!(
+            js_index(&text, "1")
+                .and_then(|n| n.as_str().map(String::from))
+                .as_deref(),
+            Some("é")
+        );
+        assert!(js_index(&text, "01").is_none());
+        let arr = Node::seq(Span::NONE, vec![s("a"), s("b")]);
+        assert_eq!(
+            js_index(&arr, "1")
+                .and_then(|n| n.as_str().map(String::from))
+                .as_deref(),
+            Some("b")
+        );
+        assert_eq!(js_index(&arr, "length").and_then(|n| n.as_f64()), Some(2.0));
+        assert!(js_index(&Node::new(Span::NONE, Kind::Number(5.0)), "x").is_none());
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("sef", ["self", "env", "opt"]), Some("self"));
+        assert_eq!(did_you_mean("strtobool", ["strToBool"]), Some("strToBool"));
+        assert_eq!(did_you_mean("vault", ["self", "env", "opt"]), None);
+        assert_eq!(with_fallback("${env:A}"), "${env:A, 'default'}");
+    }
+
+    #[test]
+    fn short_strings() {
+        let long = s(&"x".repeat(150));
+        let out = short_string(&long);
+        assert_eq!(out.chars().count(), 100);
+        assert!(out.ends_with('…'));
+        assert_eq!(short_string(&s("a\nb")), "a\\nb");
+    }
 }
