@@ -13,6 +13,24 @@
 //! resolved, pending or inaccessible as with `sls package`; unlike the framework it goes on
 //! after a phase with errors (when later phases cannot be misled by them) and reports every
 //! error, each located at the variable that failed.
+//!
+//! ## Sources slsx cannot reach
+//!
+//! `cf`, `s3`, `ssm` and `aws:accountId` need AWS, and plugin sources need the plugin; slsx
+//! calls neither. Their values are supplied instead, and used exactly as the source's result
+//! (a whole-value variable keeps the type, text is parsed again for variables, `null` lets the
+//! fallback apply):
+//!
+//! - `--var 'source:address=value'` (repeatable): the key is split at the first `=`, the value
+//!   is always a **string**, which is what `cf`, `s3`, `ssm` (String parameters) and
+//!   `aws:accountId` return — parsing it as YAML/JSON would turn an account id into a number;
+//! - `--vars-file FILE` (repeatable): a YAML or JSON mapping `"source:address": value` with
+//!   values of any type (a StringList parameter as a list, a JSON SecureString as an object).
+//!
+//! A key may carry the params (`ssm(eu-west-1, raw):/p`, spaces ignored); a lookup tries that
+//! form first, then `source:address`. Without a value the variable is an error that says so
+//! (fallbacks do not apply, as with the framework's own "no credentials" error). Supplying a
+//! value does not change the phase rules: `service: ${ssm:/name}` stays inaccessible.
 
 pub mod dotenv;
 pub mod parse;
