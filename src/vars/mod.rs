@@ -255,7 +255,7 @@ pub fn resolve(root: &mut Node, input: &VarsInput, sources: &mut SourceMap, diag
     let result = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("slsx-vars".into())
-            .stack_size(256 * 1024 * 1024)
+            .stack_size(128 * 1024 * 1024)
             .spawn_scoped(scope, || run(root, input, sources))
             .map(|h| h.join())
     });

@@ -1474,19 +1474,20 @@ impl<'a> Resolver<'a> {
             self.dep_state(dependent, &dep, span)?;
         }
         // the last step may index a string (`length`, a character)
-        let value = match keys.split_last() {
-            None => Some(self.root.clone()),
-            Some((last, parents)) => match node_at(self.root, parents) {
-                None => None,
-                Some(p) if p.is_null() => None,
-                Some(p) => js_index(p, last),
-            },
+        let container = match node_at(self.root, keys) {
+            Some(n) => matches!(n.kind, Kind::Map(_) | Kind::Seq(_)),
+            None => false,
         };
-        let Some(value) = value else {
-            return Ok(None);
-        };
-        if !matches!(value.kind, Kind::Map(_) | Kind::Seq(_)) {
-            return Ok(Some(value));
+        if !container {
+            let value = match keys.split_last() {
+                None => Some(self.root.clone()),
+                Some((last, parents)) => match node_at(self.root, parents) {
+                    None => None,
+                    Some(p) if p.is_null() => None,
+                    Some(p) => js_index(p, last),
+                },
+            };
+            return Ok(value);
         }
         let prefix = if keys.is_empty() {
             String::new()
@@ -1494,9 +1495,6 @@ impl<'a> Resolver<'a> {
             format!("{}\0", keys.join("\0"))
         };
         let subs = self.keys_under(&prefix);
-        if subs.is_empty() {
-            return Ok(Some(value));
-        }
         let mut reg_err: Option<Fail> = None;
         let mut res_err: Option<Fail> = None;
         for p in subs {
