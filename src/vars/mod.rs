@@ -471,6 +471,7 @@ fn source_help(ty: &str) -> String {
         ),
         "sls" => "`${sls:instanceId}` exists only after the service is loaded; use it in other properties".into(),
         "env" => "an environment variable this depends on is missing".into(),
+        "opt" => "before the service is loaded the framework only knows the common options (stage, region, param, …): `--minify-template` and options `sls package` does not have are resolved later, so use them elsewhere".into(),
         other if !sources::BUILTIN.contains(&other) => format!("`{other}` is not a variable source the framework knows"),
         _ => "this depends on a value that is resolved later".into(),
     }

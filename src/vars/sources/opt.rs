@@ -64,6 +64,15 @@ pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
     let options = options_node(r);
     let lookup = |a: &str| options.as_map().and_then(|m| m.get(a)).cloned();
     if !r.phase.opt_fulfilled {
+        // before the service is loaded the framework knows `package` without its AWS-only
+        // `minify-template` option: that one stays pending like an unknown option
+        let lookup = |a: &str| {
+            if a == "minify-template" {
+                None
+            } else {
+                lookup(a)
+            }
+        };
         return Ok(match address {
             None => SrcOut {
                 pending: true,
