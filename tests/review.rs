@@ -122,7 +122,6 @@ fn check_json_diagnostics_locate_the_bucket_name() {
 }
 
 #[test]
-#[ignore = "needs the core compiler (issue 5): today no resource is generated"]
 fn check_reports_collisions_with_generated_resources() {
     let text = "service: x\nprovider:\n  name: aws\nresources:\n  Resources:\n    ServerlessDeploymentBucket:\n      Type: AWS::S3::Bucket\n      Properties:\n        BucketName: x-deploys\n";
     let r = run(&["check", "-"], &plain(), text);
@@ -174,7 +173,14 @@ fn snapshot(rel: &str, text: &str) {
 fn graph_nested_mermaid() {
     let r = run_in_root(&["graph", "tests/graph/nested"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    // the only findings: `tiny` moves to a state that does not exist (which the graph draws)
+    // and so has no terminal state
+    assert_eq!(r.stderr.matches("slsx::").count(), 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("slsx::asl::unknown-target"),
+        "{}",
+        r.stderr
+    );
     snapshot("tests/graph/nested/expected.mmd", &r.stdout);
 }
 
@@ -546,7 +552,6 @@ fn assert_seed_v2_changes(out: &str) {
 }
 
 #[test]
-#[ignore = "needs the step-functions compiler (issue 3/4)"]
 fn diff_seed_services() {
     let r = run_in_root(&["diff", "fixtures/seed-s3-trigger", "tests/diff/seed-v2"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -554,7 +559,6 @@ fn diff_seed_services() {
 }
 
 #[test]
-#[ignore = "needs variables (issue 2)"]
 fn diff_two_stages_of_one_service() {
     let r = run_in_root(&[
         "diff",
@@ -566,12 +570,15 @@ fn diff_two_stages_of_one_service() {
         "prod",
     ]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stdout.contains("s3-trigger-prod-logs"), "{}", r.stdout);
+    // the function is named after the stage in effect; the buckets use
+    // `${self:provider.stage}`, which reads the config as written (`dev`) and so stay put
+    assert!(r.stdout.contains("s3-trigger-prod-hello"), "{}", r.stdout);
     assert!(
-        r.stdout.contains("⚠ replacement: BucketName changes"),
+        r.stdout.contains("⚠ replacement: LogGroupName changes"),
         "{}",
         r.stdout
     );
+    assert!(!r.stdout.contains("BucketName changes"), "{}", r.stdout);
 }
 
 #[test]

@@ -151,6 +151,16 @@ pub fn entry_span(m: &Mapping, key: &str) -> Span {
     }
 }
 
+/// The lints of [`lint_definition`] that the compiler's own ASL checks do not cover (Choice
+/// without `Default`, Task timeouts), for definitions the compiler has already checked.
+pub fn lint_definition_extras(machine: &str, def: &Node, functions: &Functions, diags: &mut Diags) {
+    let mut all = Diags::new();
+    lint_definition(machine, def, functions, &mut all);
+    diags.extend(all.into_iter().filter(|d| {
+        std::ptr::eq(d.code, &ASL_CHOICE_WITHOUT_DEFAULT) || std::ptr::eq(d.code, &ASL_TASK_TIMEOUT)
+    }));
+}
+
 /// Lints one state machine's definition. `machine` names it in messages.
 pub fn lint_definition(machine: &str, def: &Node, functions: &Functions, diags: &mut Diags) {
     if def.as_map().is_none() {

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::compile::naming;
 use crate::declare_codes;
-use crate::diagnostics::Diags;
+use crate::diagnostics::{Diags, Severity};
 use crate::diff::readable;
 use crate::yaml::Node;
 
@@ -31,11 +31,22 @@ declare_codes! { CODES;
 
 /// Runs every lint. `config` is the resolved, normalised configuration; `template` the
 /// expansion (absent when it failed).
+///
+/// The compiler already checks the structure of every `stepFunctions` definition (its
+/// `slsx::asl::*` findings are warnings in `expand`, errors with `validate: true`). `check` makes
+/// those findings errors — Step Functions rejects such a definition at deploy time — and adds
+/// the lints the compiler does not have; definitions written directly as
+/// `AWS::StepFunctions::StateMachine` resources get every lint here.
 pub fn lint(config: Option<&Node>, template: Option<&Value>, diags: &mut Diags) {
+    diags.promote(|d| d.code.id.starts_with("slsx::asl::"), Severity::Error);
     if let Some(config) = config {
         let functions = asl::Functions { config };
-        for (name, def) in definitions(config) {
-            asl::lint_definition(&name, &def, &functions, diags);
+        for (name, def, compiled) in definitions_with_origin(config) {
+            if compiled {
+                asl::lint_definition_extras(&name, &def, &functions, diags);
+            } else {
+                asl::lint_definition(&name, &def, &functions, diags);
+            }
         }
         s3::lint_bucket_names(config, diags);
     }
@@ -55,15 +66,24 @@ pub fn lint(config: Option<&Node>, template: Option<&Value>, diags: &mut Diags) 
 /// `AWS::StepFunctions::StateMachine` in `resources.Resources` with a `Definition` object or a
 /// `DefinitionString` holding a JSON document (its states are then located at the string).
 pub fn definitions(config: &Node) -> Vec<(String, Node)> {
+    definitions_with_origin(config)
+        .into_iter()
+        .map(|(name, def, _)| (name, def))
+        .collect()
+}
+
+/// [`definitions`], each with whether the step-functions compiler compiles (and checks) it.
+fn definitions_with_origin(config: &Node) -> Vec<(String, Node, bool)> {
     let mut out = Vec::new();
     if let Some(machines) = config
         .get("stepFunctions")
         .and_then(|s| s.get("stateMachines"))
         .and_then(Node::as_map)
     {
+        let compiled = crate::compile::step_functions_enabled(config);
         for (key, e) in machines.iter() {
             if let Some(def) = e.value.get("definition").filter(|d| d.as_map().is_some()) {
-                out.push((key.clone(), def.clone()));
+                out.push((key.clone(), def.clone(), compiled));
             }
         }
     }
@@ -82,11 +102,11 @@ pub fn definitions(config: &Node) -> Vec<(String, Node)> {
                 continue;
             };
             if let Some(def) = props.get("Definition").filter(|d| d.as_map().is_some()) {
-                out.push((id.clone(), def.clone()));
+                out.push((id.clone(), def.clone(), false));
             } else if let Some(ds) = props.get("DefinitionString")
                 && let Some(doc) = readable::definition(&ds.to_json())
             {
-                out.push((id.clone(), Node::from_json(&doc, ds.span)));
+                out.push((id.clone(), Node::from_json(&doc, ds.span), false));
             }
         }
     }

@@ -907,6 +907,35 @@ pub fn notifications_rule_logical_id(state_machine_logical_id: &str, status: &st
     )
 }
 
+/// Notification topic / queue policy or Lambda permission: `<SM>ResourcePolicy` + the first
+/// 5 hex digits of `md5(JSON({index, resource}))`, e.g. `SMResourcePolicy1a2b3`.
+pub fn notifications_policy_logical_id(state_machine_logical_id: &str, md5_5: &str) -> String {
+    format!("{state_machine_logical_id}ResourcePolicy{md5_5}")
+}
+
+/// A notification permission's Sid / inline policy name: `<STATUS>-<type>-<md5 5 hex>`,
+/// e.g. `FAILED-sns-1a2b3`.
+pub fn notifications_policy_name(status: &str, target_type: &str, md5_5: &str) -> String {
+    format!("{status}-{target_type}-{md5_5}")
+}
+
+/// A notification rule's target Id: `<smName>-<STATUS>-<md5 5 hex>`.
+pub fn notifications_target_id(state_machine_name: &str, status: &str, md5_5: &str) -> String {
+    format!("{state_machine_name}-{status}-{md5_5}")
+}
+
+/// A notification rule's `Name`: `<smName>-<STATUS>-notification` (the underscore of
+/// `TIMED_OUT` is kept here, unlike in the logical ID).
+pub fn notifications_rule_name(state_machine_name: &str, status: &str) -> String {
+    format!("{state_machine_name}-{status}-notification")
+}
+
+/// `useExactVersion`'s layer-aware clone of a version: `<VersionId>L<first 8 hex of md5(sorted
+/// layers joined by ",")>`, e.g. `HelloLambdaVersionAbcL1a2b3c4d`.
+pub fn layer_aware_version_logical_id(version_logical_id: &str, md5_8: &str) -> String {
+    format!("{version_logical_id}L{md5_8}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1057,6 +1086,14 @@ mod tests {
         assert_eq!(
             notifications_rule_logical_id("SM", "TIMED_OUT"),
             "SMNotificationsTIMEDOUTEventRule"
+        );
+        assert_eq!(
+            notifications_rule_name("notified", "TIMED_OUT"),
+            "notified-TIMED_OUT-notification"
+        );
+        assert_eq!(
+            layer_aware_version_logical_id("LayeredLambdaVersionX", "cf1564ef"),
+            "LayeredLambdaVersionXLcf1564ef"
         );
     }
 
