@@ -167,6 +167,16 @@ fn every_route_starts_its_machine() {
             let express = *machines
                 .get(sm)
                 .unwrap_or_else(|| panic!("{case}: unknown machine {sm}"));
+            // the machine is this template's, of the type the configuration gives
+            assert_eq!(
+                res[sm]["Type"], "AWS::StepFunctions::StateMachine",
+                "{case}: {sm}"
+            );
+            assert_eq!(
+                res[sm]["Properties"]["StateMachineType"] == "EXPRESS",
+                express,
+                "{case}: {sm}"
+            );
             let sync = p["IntegrationSubtype"] == "StepFunctions-StartSyncExecution";
             assert!(
                 sync || p["IntegrationSubtype"] == "StepFunctions-StartExecution",
@@ -256,9 +266,13 @@ fn synchronous_rest_methods_answer_with_the_output() {
             }
             seen += 1;
             assert_eq!(i["PassthroughBehavior"], "NEVER", "{case}: {id}");
-            assert!(
-                i["RequestTemplates"]["application/json"].is_object(),
-                "{case}: {id}"
+            let sm = i
+                .pointer("/RequestTemplates/application~1json/Fn::Sub/1/StateMachineArn/Ref")
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| panic!("{case}: {id} sends no execution input"));
+            assert_eq!(
+                t["Resources"][sm]["Properties"]["StateMachineType"], "EXPRESS",
+                "{case}: {id} runs {sm} synchronously"
             );
             let template = i["IntegrationResponses"][0]["ResponseTemplates"]["application/json"]
                 .as_str()
