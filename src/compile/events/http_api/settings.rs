@@ -186,7 +186,8 @@ pub fn read<'a>(ctx: &Ctx<'a>, routes: bool, diags: &mut Diags) -> Settings<'a> 
     let user = ctx.provider_at(&["httpApi"]).filter(|n| !n.is_null());
     let at = |k: &str| user.and_then(|u| u.get(k));
     if let Some(u) = user {
-        if u.as_map().is_none() {
+        // (without routes the framework ignores a value of another type)
+        if u.as_map().is_none() && routes {
             diags.push(
                 Diag::error(
                     &codes::INVALID_SETTING,
@@ -251,6 +252,7 @@ pub fn read<'a>(ctx: &Ctx<'a>, routes: bool, diags: &mut Diags) -> Settings<'a> 
             ));
         }
         match a.as_map() {
+            None if !routes => {}
             None => diags.push(
                 Diag::error(
                     &codes::INVALID_SETTING,
@@ -378,6 +380,11 @@ fn read_authorizer(
     diags: &mut Diags,
 ) -> Option<Authorizer> {
     let Some(m) = a.as_map() else {
+        // the framework crashes on `null` (it reads its `type`); it only writes other values
+        // (broken) when there are routes
+        if !a.is_null() && !routes {
+            return None;
+        }
         diags.push(
             Diag::error(
                 &codes::AUTHORIZER_CONFIG,

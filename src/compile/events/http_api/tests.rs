@@ -135,3 +135,105 @@ fn shared_pieces_match_the_framework() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Expands a service given as text; returns the template (or null) and the diagnostic codes.
+fn expand_text(yaml: &str) -> (Value, Vec<&'static str>) {
+    let input = Input::Text {
+        name: "serverless.yml".into(),
+        dir: std::env::temp_dir(),
+        text: yaml.to_string(),
+    };
+    let e = expand(&input, &Options::default());
+    let codes = e.diags.iter().map(|d| d.code.id).collect();
+    (e.template.unwrap_or(Value::Null), codes)
+}
+
+const MACHINE: &str = "plugins: [serverless-step-functions]\nstepFunctions:\n  stateMachines:\n    m:\n      definition: {StartAt: A, States: {A: {Type: Succeed}}}\n";
+
+#[test]
+fn without_routes_nothing_is_written_or_reported() {
+    // the framework ignores provider.httpApi settings (of any shape) when no route uses them
+    for settings in [
+        "  httpApi: true\n",
+        "  httpApi:\n    authorizers: abc\n",
+        "  httpApi:\n    authorizers:\n      a: just-a-string\n      b: {identitySource: x}\n",
+        "  httpApi:\n    cors: true\n    name: api\n",
+    ] {
+        let (t, codes) = expand_text(&format!(
+            "service: s\nprovider:\n  name: aws\n{settings}{MACHINE}"
+        ));
+        assert!(codes.is_empty(), "{settings}: {codes:?}");
+        let ids: Vec<&String> = t["Resources"]
+            .as_object()
+            .expect("resources")
+            .keys()
+            .collect();
+        assert!(
+            ids.iter().all(|id| !id.starts_with("HttpApi")),
+            "{settings}: {ids:?}"
+        );
+        assert!(t["Outputs"].get("HttpApiUrl").is_none());
+    }
+    // what the framework rejects whether or not there are routes
+    let (t, codes) = expand_text(&format!(
+        "service: s\nprovider:\n  name: aws\n  httpApi:\n    id: abc\n    cors: true\n    authorizers:\n      a: ~\n{MACHINE}"
+    ));
+    assert!(t.is_null());
+    assert_eq!(
+        codes,
+        [
+            "slsx::http-api::external-api",
+            "slsx::http-api::external-api",
+            "slsx::http-api::authorizer-config"
+        ]
+    );
+}
+
+#[test]
+fn given_cors_methods_are_kept_and_routes_fill_the_others() {
+    let svc = |cors: &str| {
+        format!(
+            "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors: {cors}\n{MACHINE}      events:\n        - httpApi: 'PATCH /a'\n        - httpApi: 'GET /b'\n        - httpApi: 'GET /c'\n"
+        )
+    };
+    let (t, codes) = expand_text(&svc("{allowedMethods: [GET, GET, PUT], maxAge: 0}"));
+    assert!(codes.is_empty(), "{codes:?}");
+    let c = &t["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"];
+    assert_eq!(c["AllowMethods"], json!(["GET", "PUT"]));
+    assert_eq!(c["MaxAge"], json!(0));
+    assert!(c.get("AllowCredentials").is_none());
+    let (t, _) = expand_text(&svc("{allowedHeaders: X-One}"));
+    let c = &t["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"];
+    assert_eq!(c["AllowMethods"], json!(["OPTIONS", "PATCH", "GET"]));
+    assert_eq!(c["AllowHeaders"], json!(["X-One"]));
+    assert_eq!(c["AllowOrigins"], json!(["*"]));
+}
+
+#[test]
+fn parameters_keep_input_second_and_the_rest_in_order() {
+    let (t, codes) = expand_text(&format!(
+        "service: s\nprovider:\n  name: aws\n{MACHINE}      events:\n        - httpApi:\n            method: post\n            path: /a\n            parameters:\n              Region: us-west-2\n              Input: $request.body.x\n              Name: {{Ref: AWS::StackName}}\n"
+    ));
+    assert!(codes.is_empty(), "{codes:?}");
+    let p = &t["Resources"]["HttpApiIntegrationStepFunctionsPostA"]["Properties"];
+    let keys: Vec<&String> = p["RequestParameters"]
+        .as_object()
+        .expect("params")
+        .keys()
+        .collect();
+    assert_eq!(keys, ["StateMachineArn", "Input", "Region", "Name"]);
+    assert_eq!(
+        p["RequestParameters"]["Name"],
+        json!({"Ref": "AWS::StackName"})
+    );
+    assert_eq!(
+        p["IntegrationSubtype"],
+        json!("StepFunctions-StartExecution")
+    );
+    // a STANDARD machine's role may only start executions asynchronously
+    assert_eq!(
+        t["Resources"]["MHttpApiToStepFunctionsRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+            ["Statement"][0]["Action"],
+        json!(["states:StartExecution"])
+    );
+}
