@@ -103,6 +103,24 @@ pub fn read(
     diags: &mut Diags,
 ) -> Result<Option<SyncResponse>, ()> {
     let Some(m) = obj else { return Ok(None) };
+    // the plugin reads no unknown keys, so a misspelt `syncResponse` would silently leave the
+    // endpoint asynchronous
+    for (k, e) in m.iter() {
+        if k != "syncResponse"
+            && crate::compile::resources::closest(k, std::iter::once("syncResponse")).is_some()
+        {
+            diags.push(
+                Diag::warning(
+                    &crate::compile::events::UNKNOWN_KEY,
+                    format!(
+                        "`{k}` is not an option of an http event; the method stays asynchronous"
+                    ),
+                )
+                .label(e.key_span, "unknown option")
+                .help("did you mean `syncResponse`?"),
+            );
+        }
+    }
     let Some(entry) = m.entry("syncResponse") else {
         // the plugin's `action: StartSyncExecution` on a machine that cannot run it
         if let Some(a) = m.get("action")

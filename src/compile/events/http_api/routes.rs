@@ -120,7 +120,6 @@ fn valid_path(p: &str) -> bool {
     p.starts_with('/') && !p.chars().any(|c| c.is_whitespace() || c == '\u{feff}')
 }
 
-#[allow(clippy::too_many_arguments)]
 fn read_event<'a>(
     ctx: &Ctx<'a>,
     key: &'a str,
