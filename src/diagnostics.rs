@@ -522,6 +522,8 @@ pub mod codes {
             crate::yaml::CODES,
             crate::vars::CODES,
             crate::config::CODES,
+            crate::asl::CODES,
+            crate::asl::lints::CODES,
             crate::check::CODES,
             crate::graph::CODES,
         ];
