@@ -16,6 +16,7 @@
 pub mod activities;
 pub mod alarms;
 pub mod asl;
+pub mod aws_sdk;
 pub mod definition;
 pub mod iam;
 pub mod iam_table;
@@ -39,6 +40,7 @@ declare_codes! { CODES;
     DUPLICATE_LOGICAL_ID = "slsx::sfn::duplicate-logical-id", "Two state machines get the same logical ID; the plugin deep-merges them into one resource.";
     BAD_GETATT = "slsx::sfn::bad-getatt", "An `Fn::GetAtt` that is neither a list nor a string (the plugin crashes on it).";
     GETATT_STRING = "slsx::sfn::getatt-string", "A long-form `Fn::GetAtt: \"Res.Attr\"` string, which the plugin splits into characters.";
+    BAD_IAM_MODE = "slsx::sfn::bad-iam-mode", "`stepFunctions.iam` (an slsx option) is neither `plugin` nor `complete`.";
 }
 
 /// Every code of the step-functions compiler.
@@ -127,6 +129,62 @@ pub struct Options {
     pub validate: bool,
     /// `stepFunctions.noOutput === true`.
     pub no_output: bool,
+    /// `stepFunctions.iam` (slsx's own option).
+    pub iam: IamMode,
+}
+
+/// How execution roles are derived: `stepFunctions.iam`, an slsx option the plugin and the
+/// framework ignore (the plugin's schema for `stepFunctions` allows other keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum IamMode {
+    /// `plugin` (the default): exactly what serverless-step-functions derives.
+    #[default]
+    Plugin,
+    /// `complete`: also the permissions of the AWS SDK integrations the plugin derives
+    /// nothing for ([`aws_sdk`]).
+    Complete,
+}
+
+impl IamMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IamMode::Plugin => "plugin",
+            IamMode::Complete => "complete",
+        }
+    }
+}
+
+/// `stepFunctions.iam`: `plugin` (or absent) or `complete`; anything else is an error.
+fn iam_mode(sf: &Node, diags: &mut Diags) -> IamMode {
+    let Some(v) = sf.get("iam") else {
+        return IamMode::Plugin;
+    };
+    match v.as_str() {
+        Some("plugin") => IamMode::Plugin,
+        Some("complete") => IamMode::Complete,
+        _ => {
+            let key = sf
+                .as_map()
+                .and_then(|m| m.key_span("iam"))
+                .unwrap_or(v.span);
+            diags.push(
+                Diag::error(
+                    &BAD_IAM_MODE,
+                    format!(
+                        "`stepFunctions.iam` is {}, not `plugin` or `complete`",
+                        match v.as_str() {
+                            Some(s) => format!("\"{s}\""),
+                            None => article(v).to_string(),
+                        }
+                    ),
+                )
+                .label(v.span, "expected `plugin` or `complete`")
+                .secondary(key, "slsx's option for deriving execution roles")
+                .help("`plugin` (the default) derives exactly what serverless-step-functions derives; `complete` also derives the permissions of the AWS SDK integrations (`arn:aws:states:::aws-sdk:...`) the plugin leaves out"),
+            );
+            IamMode::Plugin
+        }
+    }
 }
 
 /// Runs the plugin's compileFunctions steps in its order.
@@ -137,6 +195,7 @@ pub fn compile_functions_hook(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let opts = Options {
         validate: sf.get("validate").is_some_and(Node::is_truthy),
         no_output: sf.get("noOutput").and_then(Node::as_bool) == Some(true),
+        iam: iam_mode(sf, diags),
     };
     let mut machines = collect_machines(sf, diags);
     for m in machines.iter_mut() {
@@ -146,7 +205,7 @@ pub fn compile_functions_hook(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
 
     // compileIamRole
     for m in machines.iter().filter(|m| m.valid) {
-        iam::compile_role(ctx, m, t, diags);
+        iam::compile_role(ctx, m, &opts, t, diags);
     }
     // compileStateMachines
     for m in machines.iter().filter(|m| m.valid) {
