@@ -154,9 +154,9 @@ impl IamMode {
     }
 }
 
-/// `stepFunctions.iam`: `plugin` (or absent) or `complete`; anything else is an error.
+/// `stepFunctions.iam`: `plugin` (or absent, or null) or `complete`; anything else is an error.
 fn iam_mode(sf: &Node, diags: &mut Diags) -> IamMode {
-    let Some(v) = sf.get("iam") else {
+    let Some(v) = sf.get("iam").filter(|v| !v.is_null()) else {
         return IamMode::Plugin;
     };
     match v.as_str() {
@@ -214,6 +214,31 @@ pub fn compile_functions_hook(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     activities::compile(sf, t, diags);
     alarms::compile(ctx, &machines, t, diags);
     notifications::compile(ctx, &machines, t, diags);
+}
+
+/// The logical IDs of every state machine and activity the step-functions compiler writes,
+/// including those it writes after the roles (for references from a definition).
+pub fn declared_logical_ids(ctx: &Ctx) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(sf) = ctx.config.get("stepFunctions") else {
+        return out;
+    };
+    if let Some(machines) = sf.get("stateMachines").and_then(Node::as_map) {
+        for (key, e) in machines.iter() {
+            if e.value.as_map().is_some() {
+                out.push(Machine::new(key, e.key_span, &e.value).logical_id);
+            }
+        }
+    }
+    if let Some(Kind::Seq(items)) = sf.get("activities").map(|a| &a.kind) {
+        out.extend(
+            items
+                .iter()
+                .filter_map(Node::as_str)
+                .map(naming::activity_logical_id),
+        );
+    }
+    out
 }
 
 /// `stateMachines` as the plugin reads it: a falsy value is `{}`, anything but a plain object

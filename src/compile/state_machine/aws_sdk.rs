@@ -324,8 +324,9 @@ fn arn_text(s: &str) -> Value {
     }
 }
 
-/// `X` of `{Ref: X}` when X is a resource of the service (`resources.Resources` or one slsx
-/// generated before the role).
+/// `X` of `{Ref: X}` when X is a resource of the service: in `resources.Resources`, one slsx
+/// generated before the role, or a state machine or activity of `stepFunctions` (not a
+/// template parameter or pseudo parameter, whose value slsx cannot know).
 fn ref_to_resource<'v>(v: &'v Value, env: &Env) -> Option<&'v str> {
     let o = v.as_object()?;
     if o.len() != 1 {
@@ -333,7 +334,8 @@ fn ref_to_resource<'v>(v: &'v Value, env: &Env) -> Option<&'v str> {
     }
     let id = o.get("Ref")?.as_str()?;
     let declared = env.ctx.config.at(&["resources", "Resources", id]).is_some()
-        || env.t.resources().contains_key(id);
+        || env.t.resources().contains_key(id)
+        || super::declared_logical_ids(env.ctx).iter().any(|x| x == id);
     declared.then_some(id)
 }
 
