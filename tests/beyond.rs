@@ -175,3 +175,166 @@ fn iam_plugin_is_the_default() {
     let (b, _) = expand(&["fixtures/sfn-iam-aws-sdk", "--param", "iam=plugin"]);
     assert_eq!(a, b);
 }
+
+// --- slsx explain-iam ------------------------------------------------------------------------
+
+#[test]
+fn explain_iam_text() {
+    let r = run_in_root(&["explain-iam", "fixtures/sfn-iam-explain"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("slsx::iam::role-changed"),
+        "the explanation is of the written statements"
+    );
+    snapshot("tests/beyond/explain-iam.txt", &r.stdout);
+}
+
+#[test]
+fn explain_iam_json_accounts_for_every_statement() {
+    let r = run_in_root(&[
+        "explain-iam",
+        "fixtures/sfn-iam-explain",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    snapshot("tests/beyond/explain-iam.json", &r.stdout);
+    let explained: Value = serde_json::from_str(&r.stdout).expect("json");
+    let (t, _) = expand(&["fixtures/sfn-iam-explain"]);
+    let roles = role_statements(&t);
+    let machines = explained["machines"].as_array().expect("machines");
+    assert_eq!(machines.len(), 3);
+    let mut seen = 0;
+    for m in machines {
+        let Some(role) = m["role"].as_object() else {
+            assert!(m["givenRole"].is_string(), "{m}");
+            continue;
+        };
+        let id = role["logicalId"].as_str().expect("id");
+        let statements: Vec<Value> = role["statements"]
+            .as_array()
+            .expect("statements")
+            .iter()
+            .map(|s| s["statement"].clone())
+            .collect();
+        assert_eq!(
+            Value::Array(statements),
+            roles[id],
+            "{id}: every statement, in order"
+        );
+        for s in role["statements"].as_array().expect("statements") {
+            let causes = s["causes"].as_array().expect("causes");
+            assert!(!causes.is_empty(), "a statement without a cause: {s}");
+            // each cause's actions are actions of its statement
+            let acts = match &s["statement"]["Action"] {
+                Value::Array(a) => a.clone(),
+                a => vec![a.clone()],
+            };
+            for c in causes {
+                for a in c["grants"]["actions"].as_array().expect("actions") {
+                    assert!(acts.contains(a), "{a} not in {s}");
+                }
+            }
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 11);
+}
+
+#[test]
+fn explain_iam_complete() {
+    let r = run_in_root(&[
+        "explain-iam",
+        "fixtures/sfn-iam-aws-sdk",
+        "--param",
+        "iam=complete",
+        "--machine",
+        "reports",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    snapshot("tests/beyond/explain-iam-complete.txt", &r.stdout);
+}
+
+#[test]
+fn explain_iam_locates_states_in_definition_files() {
+    let r = run_in_root(&[
+        "explain-iam",
+        "fixtures/sfn-def-file-include/paths.yml",
+        "-m",
+        "refund",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("Queue (Task, fixtures/sfn-def-file-include/flows/refund.asl.yaml:4:3)"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn explain_iam_unknown_machine_is_a_usage_error() {
+    let r = run_in_root(&["explain-iam", "fixtures/sfn-iam-explain", "-m", "order"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("did you mean `orders`?"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn explain_iam_without_state_machines_fails() {
+    let r = run(
+        &["explain-iam", "-"],
+        &plain(),
+        "service: x\nprovider:\n  name: aws\n",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("slsx::iam::no-state-machines"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn explain_iam_stops_on_errors() {
+    let r = run(
+        &["explain-iam", "-"],
+        &plain(),
+        "service: x\nprovider:\n  name: aws\nstepFunctions:\n  iam: all\n  stateMachines:\n    m:\n      definition: {StartAt: A, States: {A: {Type: Succeed}}}\n",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("slsx::sfn::bad-iam-mode"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn explain_iam_notes_roles_changed_by_resources() {
+    let service = "service: x\nprovider:\n  name: aws\nstepFunctions:\n  stateMachines:\n    m:\n      definition: {StartAt: A, States: {A: {Type: Succeed}}}\nresources:\n  Resources:\n    MStepFunctionsStateMachineRole:\n      Properties:\n        Policies:\n          - PolicyDocument:\n              Statement:\n                - {Effect: Allow, Action: ['s3:*'], Resource: '*'}\n";
+    let r = run(&["explain-iam", "-"], &plain(), service);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("slsx::iam::role-changed"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("note: `resources` changes this role"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("[1] Deny *"), "{}", r.stdout);
+}
+
+#[test]
+fn recording_explanations_does_not_change_the_template() {
+    let input = slsx::Input::Path(root().join("fixtures/sfn-iam-explain"));
+    let opts = slsx::Options {
+        env: Some(HashMap::new()),
+        ..Default::default()
+    };
+    let plain = slsx::expand(&input, &opts);
+    let (recorded, roles) =
+        slsx::compile::state_machine::iam::record_explanations(|| slsx::expand(&input, &opts));
+    assert_eq!(plain.template, recorded.template);
+    assert_eq!(roles.len(), 3);
+    // nothing is recorded outside `record_explanations`
+    let (_, none) = slsx::compile::state_machine::iam::record_explanations(|| ());
+    assert!(none.is_empty());
+}

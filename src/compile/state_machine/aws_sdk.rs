@@ -244,7 +244,7 @@ pub fn derive(state: &Value, env: &Env) -> Option<Derivation> {
         return Some(Derivation {
             perms,
             how: format!(
-                "derived as serverless-step-functions derives `{}`",
+                "as serverless-step-functions derives `{}`",
                 t.same.get(&task.key()).map(String::as_str).unwrap_or("")
             ),
         });
@@ -261,7 +261,7 @@ pub fn derive(state: &Value, env: &Env) -> Option<Derivation> {
         let (dst, dst_how) = s3_resource(state, "s3:PutObject");
         push(&mut perms, "s3:GetObject", src);
         push(&mut perms, "s3:PutObject", dst);
-        format!("`s3:GetObject` {src_how}, `s3:PutObject` {dst_how}")
+        format!("`s3:GetObject`: {src_how}; `s3:PutObject`: {dst_how}")
     } else if let Some(rule) = rule {
         let mut hows: Vec<String> = Vec::new();
         for a in &actions {
@@ -276,13 +276,13 @@ pub fn derive(state: &Value, env: &Env) -> Option<Derivation> {
         for a in &actions {
             push(&mut perms, a, Value::from("*"));
         }
-        "on `*`: no parameter of this call names its resource in slsx's table".into()
+        "`*`: no parameter of this call names its resource (in slsx's table)".into()
     };
     if let Some(extra) = t.extras.get(&task.key()) {
         for a in extra {
             push(&mut perms, a, Value::from("*"));
         }
-        how.push_str(&format!(", and {} on `*`", extra.join(", ")));
+        how.push_str(&format!("; plus {} on `*`", extra.join(", ")));
     }
     Some(Derivation { perms, how })
 }
@@ -342,18 +342,18 @@ fn ref_to_resource<'v>(v: &'v Value, env: &Env) -> Option<&'v str> {
 fn resource_of(rule: &ResourceRule, state: &Value, env: &Env, action: &str) -> (Value, String) {
     let p = &rule.param;
     if iam_table::is_dynamic(state, p) {
-        return star(format!("on `*`: `{p}` is dynamic"));
+        return star(format!("`*`: `{p}` is dynamic"));
     }
     let Some(v) = iam_table::param_or_arg(state, p).filter(|v| !v.is_null()) else {
-        return star(format!("on `*`: `{p}` is empty"));
+        return star(format!("`*`: `{p}` is empty"));
     };
-    let from = format!("on the resource `{p}` names");
+    let from = format!("resource from `{p}`");
     let template = rule.template.as_deref().unwrap_or("{}");
     match rule.kind {
         Kind::Arn => match v {
             Value::String(s) if s.starts_with("arn:") => (arn_text(s), from),
             v if js::is_intrinsic(v) => (v.clone(), from),
-            _ => star(format!("on `*`: `{p}` is not an ARN")),
+            _ => star(format!("`*`: `{p}` is not an ARN")),
         },
         Kind::NameRefArn | Kind::NameGetAtt | Kind::NameSub => match v {
             Value::String(s) if s.starts_with("arn:") => (arn_text(s), from),
@@ -380,9 +380,7 @@ fn resource_of(rule: &ResourceRule, state: &Value, env: &Env, action: &str) -> (
                     )]),
                     from,
                 ),
-                _ => star(format!(
-                    "on `*`: slsx cannot tell which resource `{p}` names"
-                )),
+                _ => star(format!("`*`: slsx cannot tell which resource `{p}` names")),
             },
         },
         Kind::QueueUrl => {
@@ -391,7 +389,7 @@ fn resource_of(rule: &ResourceRule, state: &Value, env: &Env, action: &str) -> (
             if notes.is_empty() && arn != "*" {
                 (Value::Array(vec![arn]), from)
             } else {
-                star(format!("on `*`: `{p}` is not a queue URL slsx can read"))
+                star(format!("`*`: `{p}` is not a queue URL slsx can read"))
             }
         }
         Kind::S3 => s3_resource(state, action),
@@ -401,17 +399,17 @@ fn resource_of(rule: &ResourceRule, state: &Value, env: &Env, action: &str) -> (
             match iam_table::apply(row, state, env, &mut notes) {
                 Ok(perms) if notes.is_empty() => match perms.into_iter().next() {
                     Some(p) if p.resource != "*" => (Value::Array(vec![p.resource]), from),
-                    _ => star(format!("on `*`: a dynamic `{p}` or `IndexName`")),
+                    _ => star(format!("`*`: a dynamic `{p}`")),
                 },
-                _ => star(format!("on `*`: slsx cannot tell which table `{p}` names")),
+                _ => star(format!("`*`: slsx cannot tell which table `{p}` names")),
             }
         }
         Kind::LambdaFunction => match iam_table::lambda_invoke(state, env) {
             Ok(perms) => match perms.into_iter().next() {
                 Some(p) if !p.resource.is_null() => (p.resource, from),
-                _ => star(format!("on `*`: `{p}` is empty")),
+                _ => star(format!("`*`: `{p}` is empty")),
             },
-            Err(_) => star(format!("on `*`: slsx cannot read `{p}`")),
+            Err(_) => star(format!("`*`: slsx cannot read `{p}`")),
         },
         Kind::SsmParameter => match v.as_str() {
             Some(s) if s.starts_with("arn:") => (arn_text(s), from),
@@ -428,9 +426,7 @@ fn resource_of(rule: &ResourceRule, state: &Value, env: &Env, action: &str) -> (
                     from,
                 )
             }
-            _ => star(format!(
-                "on `*`: slsx cannot tell which parameter `{p}` names"
-            )),
+            _ => star(format!("`*`: slsx cannot tell which parameter `{p}` names")),
         },
     }
 }
@@ -457,7 +453,7 @@ fn s3_object_level(action: &str) -> bool {
 /// The bucket (or object) of an S3 call, from `Bucket` and `Key`.
 fn s3_resource(state: &Value, action: &str) -> (Value, String) {
     if iam_table::is_dynamic(state, "Bucket") {
-        return star("on `*`: `Bucket` is dynamic".into());
+        return star("`*`: `Bucket` is dynamic".into());
     }
     let bucket = iam_table::param_or_arg(state, "Bucket");
     let object = s3_object_level(action);
@@ -473,9 +469,9 @@ fn s3_resource(state: &Value, action: &str) -> (Value, String) {
     };
     let tail = key.map(|k| format!("/{k}")).unwrap_or_default();
     let how = if object {
-        "on the object of `Bucket` and `Key`".to_string()
+        "object from `Bucket` and `Key`".to_string()
     } else {
-        "on the bucket `Bucket` names".to_string()
+        "bucket from `Bucket`".to_string()
     };
     match bucket {
         Some(Value::String(b)) if !b.is_empty() && !b.contains("${") && !b.contains('/') => (
@@ -494,7 +490,7 @@ fn s3_resource(state: &Value, action: &str) -> (Value, String) {
             )])]),
             how,
         ),
-        _ => star("on `*`: slsx cannot tell which bucket `Bucket` names".into()),
+        _ => star("`*`: slsx cannot tell which bucket `Bucket` names".into()),
     }
 }
 
@@ -502,7 +498,7 @@ fn s3_resource(state: &Value, action: &str) -> (Value, String) {
 /// `?versionId=`).
 fn copy_source(state: &Value) -> (Value, String) {
     if iam_table::is_dynamic(state, "CopySource") {
-        return star("on `*` (`CopySource` is dynamic)".into());
+        return star("`*`: `CopySource` is dynamic".into());
     }
     match iam_table::param_or_arg(state, "CopySource") {
         Some(Value::String(s)) => {
@@ -516,13 +512,13 @@ fn copy_source(state: &Value) -> (Value, String) {
                         Value::Array(vec![sub_text(&format!(
                             "arn:${{AWS::Partition}}:s3:::{b}/{k}"
                         ))]),
-                        "on the object `CopySource` names".into(),
+                        "object from `CopySource`".into(),
                     )
                 }
-                _ => star("on `*` (slsx cannot read `CopySource`)".into()),
+                _ => star("`*`: slsx cannot read `CopySource`".into()),
             }
         }
-        _ => star("on `*` (slsx cannot read `CopySource`)".into()),
+        _ => star("`*`: slsx cannot read `CopySource`".into()),
     }
 }
 

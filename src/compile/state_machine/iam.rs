@@ -23,6 +23,8 @@ declare_codes! { CODES;
     MAP_WITHOUT_PROCESSOR = "slsx::iam::map-without-processor", "A Map state with neither `ItemProcessor` nor `Iterator` (the plugin crashes).";
     BAD_STATE = "slsx::iam::bad-state", "A state or branch that is not an object where the plugin reads its fields (it crashes).";
     BAD_TEMPLATE = "slsx::iam::bad-template", "A `$&`, `$'`, `` $` `` or `$$` in the role statements, which the plugin's text template expands (it crashes on `$'` and `` $` ``).";
+    NO_STATE_MACHINES = "slsx::iam::no-state-machines", "`slsx explain-iam` found no state machine in `stepFunctions.stateMachines`.";
+    ROLE_CHANGED = "slsx::iam::role-changed", "`resources` changes the statements of a generated state-machine role; `slsx explain-iam` explains them as generated.";
 }
 
 /// The role the plugin builds from its text template: `[PolicyName]` and `[Statements]`
