@@ -234,20 +234,10 @@ pub fn derive(state: &Value, env: &Env) -> Option<Derivation> {
     let resource = state.get("Resource")?.as_str()?;
     let task = sdk_task(resource)?;
     let t = table();
-    if let Some(row) = t.same.get(&task.key()) {
-        let row = iam_table::lookup(&format!("arn:aws:states:::{row}"))?;
-        let mut notes = Vec::new();
-        let perms = iam_table::apply_row(row, state, env, &mut notes).ok()?;
-        if !notes.is_empty() {
-            return None;
-        }
-        return Some(Derivation {
-            perms,
-            how: format!(
-                "as serverless-step-functions derives `{}`",
-                t.same.get(&task.key()).map(String::as_str).unwrap_or("")
-            ),
-        });
+    if let Some(row) = t.same.get(&task.key())
+        && let Some(d) = derive_like(row, state, env)
+    {
+        return Some(d);
     }
     let actions = task.actions(t);
     let mut perms: Vec<Perm> = Vec::new();
@@ -285,6 +275,20 @@ pub fn derive(state: &Value, env: &Env) -> Option<Derivation> {
         how.push_str(&format!("; plus {} on `*`", extra.join(", ")));
     }
     Some(Derivation { perms, how })
+}
+
+/// Derived by the plugin's own row for `task`, when that works without a note or a crash.
+fn derive_like(task: &str, state: &Value, env: &Env) -> Option<Derivation> {
+    let row = iam_table::lookup(&format!("arn:aws:states:::{task}"))?;
+    let mut notes = Vec::new();
+    let perms = iam_table::apply_row(row, state, env, &mut notes).ok()?;
+    if !notes.is_empty() {
+        return None;
+    }
+    Some(Derivation {
+        perms,
+        how: format!("as serverless-step-functions derives `{task}`"),
+    })
 }
 
 /// Adds `action` on `resource`, joining the action string of an equal resource (as the
@@ -618,6 +622,150 @@ mod tests {
         assert!(sdk_task("arn:aws:states:::aws-sdk::getObject").is_none());
         assert!(sdk_task("arn:aws:states:::sqs:sendMessage").is_none());
         assert!(sdk_task("arn:#{AWS::Partition}:states:::aws-sdk:s3:getObject").is_none());
+    }
+
+    fn derive_in(config: &str, state: Value) -> Option<Derivation> {
+        let root = crate::yaml::load(
+            crate::source::FileId(0),
+            config,
+            crate::yaml::LoadOptions::default(),
+        )
+        .expect("yaml");
+        let options = crate::Options::default();
+        let ctx = crate::compile::Ctx {
+            config: &root,
+            service: "svc".into(),
+            stage: "dev".into(),
+            region: "us-east-1".into(),
+            instance_id: "0".into(),
+            options: &options,
+        };
+        let t = crate::compile::Template::new();
+        derive(&state, &Env { ctx: &ctx, t: &t })
+    }
+
+    const CONFIG: &str = "service: svc\nresources:\n  Resources:\n    Stream: {Type: AWS::Kinesis::Stream}\n    Job: {Type: AWS::Glue::Job}\n    Secret: {Type: AWS::SecretsManager::Secret}\nstepFunctions:\n  stateMachines:\n    child: {name: kid, definition: {StartAt: A, States: {A: {Type: Succeed}}}}\n";
+
+    fn resource_for(resource: &str, params: Value) -> Value {
+        let state = serde_json::json!({"Type": "Task", "Resource": resource, "Parameters": params});
+        let d = derive_in(CONFIG, state).expect("derived");
+        assert_eq!(d.perms.len(), 1, "{d:?}");
+        d.perms[0].resource.clone()
+    }
+
+    #[test]
+    fn resource_kinds() {
+        use serde_json::json;
+        let sdk = |s: &str| format!("arn:aws:states:::aws-sdk:{s}");
+        // name:getatt: a declared resource, an undeclared one (a parameter), a name
+        assert_eq!(
+            resource_for(
+                &sdk("kinesis:putRecord"),
+                json!({"StreamName": {"Ref": "Stream"}})
+            ),
+            json!({"Fn::GetAtt": ["Stream", "Arn"]})
+        );
+        assert_eq!(
+            resource_for(
+                &sdk("kinesis:putRecord"),
+                json!({"StreamName": {"Ref": "StreamParam"}})
+            ),
+            json!("*")
+        );
+        assert_eq!(
+            resource_for(
+                &sdk("kinesis:putRecord"),
+                json!({"StreamARN": "arn:aws:kinesis:r:1:stream/s"})
+            ),
+            json!("arn:aws:kinesis:r:1:stream/s")
+        );
+        // name:sub
+        assert_eq!(
+            resource_for(
+                &sdk("glue:getJobRun"),
+                json!({"JobName": {"Ref": "Job"}, "RunId": "x"})
+            ),
+            json!({"Fn::Sub": ["arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:job/${name}", {"name": {"Ref": "Job"}}]})
+        );
+        // the API list of a resource line: `Name` of another glue API is not a job
+        assert_eq!(
+            resource_for(&sdk("glue:getCrawler"), json!({"Name": "c"})),
+            json!("*")
+        );
+        // name:arn: a Ref to a state machine of the service; `#{}` pseudo parameters
+        assert_eq!(
+            resource_for(
+                &sdk("sfn:startExecution"),
+                json!({"StateMachineArn": {"Ref": "Kid"}})
+            ),
+            json!({"Ref": "Kid"})
+        );
+        assert_eq!(
+            resource_for(
+                &sdk("sfn:describeStateMachine"),
+                json!({"StateMachineArn": "arn:aws:states:#{AWS::Region}:1:stateMachine:m"})
+            ),
+            json!({"Fn::Sub": "arn:aws:states:${AWS::Region}:1:stateMachine:m"})
+        );
+        assert_eq!(
+            resource_for(
+                &sdk("secretsmanager:getSecretValue"),
+                json!({"SecretId": {"Ref": "Secret"}})
+            ),
+            json!({"Ref": "Secret"})
+        );
+        // arn: not an ARN
+        assert_eq!(
+            resource_for(&sdk("sns:publish"), json!({"TopicArn": "alerts"})),
+            json!("*")
+        );
+        // dynamic values
+        assert_eq!(
+            resource_for(&sdk("sns:publish"), json!({"TopicArn.$": "$.t"})),
+            json!("*")
+        );
+        // ssm names with and without a leading slash
+        assert_eq!(
+            resource_for(&sdk("ssm:getParameter"), json!({"Name": "plain"})),
+            json!({"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/plain"})
+        );
+        // queue URLs the plugin's rule cannot read
+        assert_eq!(
+            resource_for(&sdk("sqs:purgeQueue"), json!({"QueueUrl": "not a url"})),
+            json!("*")
+        );
+    }
+
+    #[test]
+    fn jsonata_arguments_are_read() {
+        let state = serde_json::json!({
+            "Type": "Task", "QueryLanguage": "JSONata",
+            "Resource": "arn:aws:states:::aws-sdk:dynamodb:deleteItem",
+            "Arguments": {"TableName": "orders", "Key": {}}
+        });
+        let d = derive_in(CONFIG, state).expect("derived");
+        assert_eq!(d.perms[0].action, "dynamodb:DeleteItem");
+        assert_eq!(
+            d.perms[0].resource,
+            serde_json::json!([{"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "dynamodb", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"}, "table/orders"]]}])
+        );
+    }
+
+    #[test]
+    fn put_events_without_entries_falls_back_to_star() {
+        let state = serde_json::json!({
+            "Type": "Task",
+            "Resource": "arn:aws:states:::aws-sdk:eventbridge:putEvents",
+            "Parameters": {"Entries.$": "$.entries"}
+        });
+        let d = derive_in(CONFIG, state).expect("derived");
+        assert_eq!(
+            d.perms,
+            vec![Perm {
+                action: "events:PutEvents".into(),
+                resource: Value::from("*")
+            }]
+        );
     }
 
     #[test]

@@ -858,6 +858,32 @@ mod tests {
     }
 
     #[test]
+    fn definition_paths() {
+        for p in [
+            "./flows/order.asl.json",
+            "flows/a.asl.yaml",
+            "a.yml",
+            "/abs/x.json",
+            "x y.yaml",
+        ] {
+            assert!(is_definition_path(p), "{p}");
+        }
+        for p in [
+            "",
+            "  ",
+            ".json",
+            "a/.json",
+            "flows/order.asl",
+            "x.JSON",
+            "a.json\n",
+            "{\"StartAt\": \"x.json\"}\n",
+            "states.json.bak",
+        ] {
+            assert!(!is_definition_path(p), "{p:?}");
+        }
+    }
+
+    #[test]
     fn pseudo_parameters() {
         assert_eq!(replace_pseudo_parameters("x"), None);
         assert_eq!(
