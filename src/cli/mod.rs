@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub mod check;
 pub mod diff;
 pub mod expand;
+pub mod explain_iam;
 pub mod graph;
 
 use crate::diagnostics::{self, Diag, Diags, RenderOptions, codes as general};
@@ -93,6 +94,9 @@ pub enum Command {
     /// Draw each state machine as a flowchart (Mermaid or DOT).
     #[command(after_help = graph::AFTER_HELP)]
     Graph(graph::GraphArgs),
+    /// Explain each statement of the state machines' generated IAM roles.
+    #[command(name = "explain-iam", after_help = explain_iam::AFTER_HELP)]
+    ExplainIam(explain_iam::ExplainIamArgs),
 }
 
 /// Options shared by every command that expands a service.
@@ -348,5 +352,6 @@ where
         Command::Diff(a) => diff::run(a, io, &reporter),
         Command::Check(a) => check::run(a, io, &reporter),
         Command::Graph(a) => graph::run(a, io, &reporter),
+        Command::ExplainIam(a) => explain_iam::run(a, io, &reporter),
     }
 }
