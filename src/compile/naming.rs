@@ -225,15 +225,164 @@ pub fn custom_resource_event_bridge_function_logical_id() -> String {
     lambda_logical_id(CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION)
 }
 
-/// Its deployed name: `<service>-<stage>-custom-resource-event-bridge`; when longer than 64
-/// characters, its first 32 characters followed by the md5 of the whole name.
+/// Its deployed name: see [`custom_resource_function_name`].
 pub fn custom_resource_event_bridge_function_name(service: &str, stage: &str) -> String {
-    let name = format!("{service}-{stage}-{CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION}");
+    custom_resource_function_name(service, stage, CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION)
+}
+
+/// The deployed name of a custom-resource handler (`function` is its key, e.g.
+/// `custom-resource-existing-s3`): `<service>-<stage>-<function>`; when longer than 64
+/// characters, its first 32 characters followed by the md5 of the whole name.
+pub fn custom_resource_function_name(service: &str, stage: &str, function: &str) -> String {
+    let name = format!("{service}-{stage}-{function}");
     if js_length(&name) > 64 {
         format!("{}{}", js_slice_to(&name, 32), md5_hex(&name))
     } else {
         name
     }
+}
+
+/// The existing-bucket s3 custom-resource handler's function key: `custom-resource-existing-s3`
+/// (logical ID `CustomDashresourceDashexistingDashs3LambdaFunction`).
+pub const CUSTOM_RESOURCE_S3_FUNCTION: &str = "custom-resource-existing-s3";
+
+/// A function's existing-bucket s3 custom resource: `<NF>CustomS31` (one per function, the
+/// `1` kept for compatibility).
+pub fn custom_s3_logical_id(function_key: &str) -> String {
+    format!("{}CustomS31", normalize_function_name(function_key))
+}
+
+// Function event sources ----------------------------------------------------------------------
+
+/// An sqs event's mapping: `<NF>EventSourceMappingSQS<alnum(queueName)>`
+/// (`worker`, `my-queue.fifo` → `WorkerEventSourceMappingSQSMyqueuefifo`).
+pub fn queue_logical_id(function_key: &str, queue_name: &str) -> String {
+    format!(
+        "{}EventSourceMappingSQS{}",
+        normalize_function_name(function_key),
+        normalize_name_to_alpha_numeric_only(queue_name)
+    )
+}
+
+/// A stream event's mapping: `<NF>EventSourceMapping<upperFirst(type)><alnum(streamName)>`
+/// (`worker`, `dynamodb`, `orders-table` → `WorkerEventSourceMappingDynamodbOrderstable`).
+pub fn stream_logical_id(function_key: &str, stream_type: &str, stream_name: &str) -> String {
+    format!(
+        "{}EventSourceMapping{}{}",
+        normalize_function_name(function_key),
+        normalize_name(stream_type),
+        normalize_name_to_alpha_numeric_only(stream_name)
+    )
+}
+
+/// A Kinesis stream consumer's name: `<functionKey><streamName>Consumer`, with
+/// `provider.kinesis.consumerNamingMode` set `<functionKey><streamName><service><stage>Consumer`
+/// (raw key and name: `worker`, `clicks` → `workerclicksConsumer`).
+pub fn stream_consumer_name(
+    function_key: &str,
+    stream_name: &str,
+    service_stage: Option<(&str, &str)>,
+) -> String {
+    match service_stage {
+        Some((service, stage)) => format!("{function_key}{stream_name}{service}{stage}Consumer"),
+        None => format!("{function_key}{stream_name}Consumer"),
+    }
+}
+
+/// Its logical ID: `Norm(consumerName)StreamConsumer`
+/// (`workerclicksConsumer` → `WorkerclicksConsumerStreamConsumer`).
+pub fn stream_consumer_logical_id(consumer_name: &str) -> String {
+    format!("{}StreamConsumer", normalize_function_name(consumer_name))
+}
+
+/// A topic created for sns events: `SNSTopic<alnum(topicName)>` (`order-events` →
+/// `SNSTopicOrderevents`).
+pub fn topic_logical_id(topic_name: &str) -> String {
+    format!(
+        "SNSTopic{}",
+        normalize_name_to_alpha_numeric_only(topic_name)
+    )
+}
+
+/// The queue policy of an sns event's dead-letter queue: `<alnum(topic)>To<NF>DLQPolicy`.
+pub fn topic_dlq_policy_logical_id(function_key: &str, topic_name: &str) -> String {
+    format!(
+        "{}To{}DLQPolicy",
+        normalize_name_to_alpha_numeric_only(topic_name),
+        normalize_function_name(function_key)
+    )
+}
+
+/// An sns event's subscription: `<NF>SnsSubscription<alnum(topic)>`.
+pub fn lambda_sns_subscription_logical_id(function_key: &str, topic_name: &str) -> String {
+    format!(
+        "{}SnsSubscription{}",
+        normalize_function_name(function_key),
+        normalize_name_to_alpha_numeric_only(topic_name)
+    )
+}
+
+/// An sns event's permission: `<NF>LambdaPermission<alnum(topic)>SNS`.
+pub fn lambda_sns_permission_logical_id(function_key: &str, topic_name: &str) -> String {
+    format!(
+        "{}LambdaPermission{}SNS",
+        normalize_function_name(function_key),
+        normalize_name_to_alpha_numeric_only(topic_name)
+    )
+}
+
+/// A bucket created for s3 events: `S3Bucket<alnum(bucket)>` (the `provider.s3` key when the
+/// bucket is declared there; `my-photos.bucket` → `S3BucketMyphotosbucket`).
+pub fn bucket_logical_id(bucket: &str) -> String {
+    format!("S3Bucket{}", normalize_name_to_alpha_numeric_only(bucket))
+}
+
+/// An s3 event's permission: `<NF>LambdaPermission<alnum(bucket)>S3`.
+pub fn lambda_s3_permission_logical_id(function_key: &str, bucket: &str) -> String {
+    format!(
+        "{}LambdaPermission{}S3",
+        normalize_function_name(function_key),
+        normalize_name_to_alpha_numeric_only(bucket)
+    )
+}
+
+/// A function cloudwatchEvent rule: `<NF>EventsRuleCloudWatchEvent<n>` (n counts the
+/// function's cloudwatchEvent events, from 1).
+pub fn cloud_watch_event_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}EventsRuleCloudWatchEvent{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// Its permission: `<NF>LambdaPermissionEventsRuleCloudWatchEvent<n>`.
+pub fn lambda_cloud_watch_event_permission_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}LambdaPermissionEventsRuleCloudWatchEvent{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// Its target Id: `<functionKey>CloudWatchEvent` (raw key).
+pub fn cloud_watch_event_id(function_key: &str) -> String {
+    format!("{function_key}CloudWatchEvent")
+}
+
+/// A function cloudwatchLog subscription filter: `<NF>LogsSubscriptionFilterCloudWatchLog<n>`.
+pub fn cloud_watch_log_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}LogsSubscriptionFilterCloudWatchLog{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// The function's one permission for all its cloudwatchLog events:
+/// `<NF>LambdaPermissionLogsSubscriptionFilterCloudWatchLog`.
+pub fn lambda_cloud_watch_log_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionLogsSubscriptionFilterCloudWatchLog",
+        normalize_function_name(function_key)
+    )
 }
 
 /// `/aws/lambda/<name>`.

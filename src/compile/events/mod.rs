@@ -8,8 +8,10 @@
 //! ([`cloudwatch`]), then slsx's own `httpApi` ([`http_api`], which the plugin does not have).
 
 pub mod cloudwatch;
+pub(crate) mod fn_common;
 pub mod fn_eventbridge;
 pub mod fn_schedule;
+pub mod fn_sqs;
 pub mod http;
 pub mod http_api;
 pub(crate) mod jsontext;
@@ -40,6 +42,8 @@ pub fn codes() -> Vec<&'static Code> {
         http_api::CODES,
         fn_schedule::CODES,
         fn_eventbridge::CODES,
+        fn_common::CODES,
+        fn_sqs::CODES,
     ];
     lists.iter().flat_map(|l| l.iter().copied()).collect()
 }
@@ -49,6 +53,7 @@ pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     check_function_event_kinds(ctx, diags);
     fn_schedule::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
+    fn_sqs::compile(ctx, t, diags);
 }
 
 /// serverless-step-functions' compileEvents: schedule, http, cloudwatchEvent / eventBridge;
@@ -68,7 +73,7 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
 }
 
 /// The function event types slsx compiles.
-const FUNCTION_EVENTS: [&str; 2] = ["schedule", "eventBridge"];
+const FUNCTION_EVENTS: &[&str] = &["schedule", "eventBridge", "sqs"];
 
 /// Every function event type of the framework (3.40). Other keys are not events at all: the
 /// framework ignores them, and the configuration check already warns about them.
@@ -151,9 +156,14 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                         format!("`{kind}` event of function `{fkey}`"),
                     )
                     .help(format!(
-                        "slsx compiles the function events `schedule` and `eventBridge` only; the \
-                         resources of this `{kind}` event would be missing from the template. \
-                         Package this service with `sls package`, or remove the event{}",
+                        "slsx compiles the function events {} only; the resources of this \
+                         `{kind}` event would be missing from the template. Package this \
+                         service with `sls package`, or remove the event{}",
+                        FUNCTION_EVENTS
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         if kind == "http" {
                             " (a state machine's `http` event is compiled, if a state machine \
                              can serve this endpoint)"

@@ -1,0 +1,211 @@
+//! Function `sqs` events, as the framework's `AwsCompileSQSEvents` writes them.
+//!
+//! Each event becomes an `AWS::Lambda::EventSourceMapping`
+//! `<NF>EventSourceMappingSQS<alnum(queueName)>` (merged into an existing one of that ID),
+//! `DependsOn` the function's role resource ([`fn_common::mapping_depends_on`]). The queue
+//! name comes from the ARN's last `:` field, or from the intrinsic (`Fn::GetAtt` resource,
+//! `Fn::ImportValue` export, last `Fn::Join` item). After all functions, one statement allows
+//! `sqs:ReceiveMessage`, `sqs:DeleteMessage`, `sqs:GetQueueAttributes` on every queue, in
+//! event order (repeats kept), on `IamRoleLambdaExecution` when the template has it.
+
+use serde_json::{Map, Value};
+
+use super::fn_common::{self, Seen};
+use crate::compile::{Ctx, Template, naming};
+use crate::declare_codes;
+use crate::diagnostics::{Diag, Diags};
+use crate::yaml::{Kind, Node};
+
+declare_codes! { CODES;
+    INVALID = "slsx::fn-sqs::invalid", "A function `sqs` event without a usable queue ARN (the framework crashes on it).";
+    NOT_AN_ARN = "slsx::fn-sqs::not-an-arn", "A function `sqs` queue given as a string that is not an ARN.";
+}
+
+/// The options of the object form (the framework's schema).
+const KEYS: [&str; 7] = [
+    "arn",
+    "batchSize",
+    "enabled",
+    "maximumBatchingWindow",
+    "functionResponseType",
+    "filterPatterns",
+    "maximumConcurrency",
+];
+
+const HELP: &str = "write `sqs: arn:aws:sqs:<region>:<account>:<queue>`, or a mapping with `arn:` (an ARN, or `!GetAtt <Queue>.Arn`, `!ImportValue <export>`, `!Join [':', [..., <queue>]]`) and options";
+
+/// Compiles these events into the template.
+pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
+    let mut queues: Vec<Value> = Vec::new();
+    let mut seen = Seen::default();
+    for (fkey, f) in ctx.functions() {
+        for ev in super::event_list(f) {
+            let Some(sqs) = super::truthy(ev, "sqs") else {
+                continue;
+            };
+            let event_span = super::key_span(ev, "sqs");
+            let Some((arn, queue_name)) = queue(fkey, sqs, diags) else {
+                continue;
+            };
+            let object = sqs.as_map().map(|_| sqs);
+            let mut props = Map::new();
+            let mut ok = true;
+            if let Some(o) = object {
+                super::check_keys(
+                    diags,
+                    o,
+                    &KEYS,
+                    "a function `sqs` event",
+                    "the framework ignores it",
+                );
+                fn_common::check_integer(diags, o, "batchSize", (1.0, 10000.0), &[]);
+                fn_common::check_integer(diags, o, "maximumBatchingWindow", (0.0, 300.0), &[]);
+                fn_common::check_integer(diags, o, "maximumConcurrency", (2.0, 1000.0), &[]);
+                fn_common::check_enum(
+                    diags,
+                    o,
+                    "functionResponseType",
+                    &["ReportBatchItemFailures"],
+                );
+            }
+            let opt = |k: &str| object.and_then(|o| o.get(k));
+            props.insert(
+                "BatchSize".into(),
+                opt("batchSize")
+                    .filter(|b| b.is_truthy())
+                    .map(Node::to_json)
+                    .unwrap_or(Value::from(10)),
+            );
+            if let Some(w) = opt("maximumBatchingWindow").filter(|w| !w.is_null()) {
+                props.insert("MaximumBatchingWindowInSeconds".into(), w.to_json());
+            }
+            props.insert("EventSourceArn".into(), arn.to_json());
+            props.insert("FunctionName".into(), fn_common::lambda_arn(fkey));
+            props.insert(
+                "Enabled".into(),
+                opt("enabled")
+                    .map(Node::to_json)
+                    .unwrap_or(Value::Bool(true)),
+            );
+            if let Some(r) = opt("functionResponseType").filter(|r| !r.is_null()) {
+                props.insert(
+                    "FunctionResponseTypes".into(),
+                    Value::Array(vec![r.to_json()]),
+                );
+            }
+            if let Some(o) = object {
+                match fn_common::filter_criteria(o, diags) {
+                    Ok(Some(fc)) => {
+                        props.insert("FilterCriteria".into(), fc);
+                    }
+                    Ok(None) => {}
+                    Err(()) => ok = false,
+                }
+            }
+            if let Some(c) = opt("maximumConcurrency").filter(|c| c.is_truthy()) {
+                props.insert(
+                    "ScalingConfig".into(),
+                    serde_json::json!({"MaximumConcurrency": c.to_json()}),
+                );
+            }
+            if !ok {
+                continue;
+            }
+            let depends = fn_common::mapping_depends_on(ctx, t, fkey, f, event_span, diags);
+            let id = naming::queue_logical_id(fkey, &queue_name);
+            seen.check(&id, event_span, "event source mapping", diags);
+            queues.push(arn.to_json());
+            t.merge_resource(
+                &id,
+                serde_json::json!({
+                    "Type": "AWS::Lambda::EventSourceMapping",
+                    "DependsOn": depends,
+                    "Properties": props,
+                }),
+            );
+        }
+    }
+    if !queues.is_empty() {
+        fn_common::add_role_statement(
+            t,
+            fn_common::allow(
+                &[
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                ],
+                queues,
+            ),
+        );
+    }
+}
+
+/// The queue ARN node and the queue name the logical ID takes (`None` after an error).
+fn queue<'a>(fkey: &str, sqs: &'a Node, diags: &mut Diags) -> Option<(&'a Node, String)> {
+    let arn = match &sqs.kind {
+        Kind::String(_) => sqs,
+        Kind::Map(_) => match sqs.get("arn").filter(|a| !a.is_null()) {
+            Some(a) => a,
+            None => {
+                diags.push(
+                    Diag::error(
+                        &INVALID,
+                        format!("sqs event of function `{fkey}` has no `arn`"),
+                    )
+                    .label(sqs.span, "needs `arn:` (the queue)")
+                    .help(HELP),
+                );
+                return None;
+            }
+        },
+        _ => {
+            diags.push(
+                Diag::error(
+                    &INVALID,
+                    format!("sqs event of function `{fkey}` is neither a queue ARN nor a mapping"),
+                )
+                .label(sqs.span, super::a_kind(sqs))
+                .help(HELP),
+            );
+            return None;
+        }
+    };
+    match &arn.kind {
+        Kind::String(s) => {
+            if !s.starts_with("arn:") {
+                diags.push(
+                    Diag::warning(&NOT_AN_ARN, format!("`{s}` is not a queue ARN"))
+                        .label(arn.span, "Lambda needs the queue's ARN here")
+                        .help("the framework's schema only warns about this and writes the value as the mapping's `EventSourceArn`, which CloudFormation rejects; write `arn:aws:sqs:<region>:<account>:<queue>` or `!GetAtt <Queue>.Arn`"),
+                );
+            }
+            Some((arn, s.rsplit(':').next().unwrap_or_default().to_string()))
+        }
+        Kind::Map(_) => match fn_common::intrinsic_source_name(arn, false) {
+            Some(Ok(name)) => Some((arn, name)),
+            Some(Err(why)) => {
+                diags.push(
+                    Diag::error(
+                        &fn_common::UNNAMED_SOURCE,
+                        format!("the framework cannot name the event source mapping of this queue: {why}"),
+                    )
+                    .label(arn.span, "the framework crashes on this queue ARN")
+                    .help("give the queue as `!GetAtt <Queue>.Arn`, `!ImportValue <export name>`, `!Join [':', [..., <queue name>]]` or a plain ARN"),
+                );
+                None
+            }
+            None => None,
+        },
+        _ => {
+            diags.push(
+                Diag::error(
+                    &INVALID,
+                    "the queue `arn` must be an ARN or a CloudFormation intrinsic",
+                )
+                .label(arn.span, super::a_kind(arn))
+                .help(HELP),
+            );
+            None
+        }
+    }
+}
