@@ -18,6 +18,7 @@ declare_codes! { CODES;
     MERGED = "slsx::fn-events::merged", "Two events of a function compile to the same logical ID: the framework merges the second into the first.";
     SCHEMA = "slsx::fn-events::schema", "An event option outside the values the framework's schema allows (the framework only warns; the deploy fails).";
     BAD_FILTER_PATTERNS = "slsx::fn-events::bad-filter-patterns", "`filterPatterns` that is not a list (the framework crashes on it).";
+    NOT_AN_ARN = "slsx::fn-events::not-an-arn", "An event source given as a string that is not an ARN.";
     UNNAMED_SOURCE = "slsx::fn-events::unnamed-source", "An event source ARN given in a form the framework cannot take a name from (it crashes).";
 }
 
@@ -181,9 +182,13 @@ pub(crate) fn filter_criteria(ev: &Node, diags: &mut Diags) -> Result<Option<Val
 /// The name the framework takes from an intrinsic event source ARN, for a logical ID:
 /// `Fn::GetAtt` → the resource (`[0]`), `Fn::ImportValue` → the export name, `Ref` (only
 /// where `with_ref`) → the referenced name, `Fn::Join` → the last joined item. Each key counts
-/// when its value is truthy, checked in that order. `None` when `arn` is not a mapping; an
-/// error message when it is one the framework cannot name (it crashes).
-pub(crate) fn intrinsic_source_name(arn: &Node, with_ref: bool) -> Option<Result<String, String>> {
+/// when its value is truthy, checked in that order; the key is returned with the name. `None`
+/// when `arn` is not a mapping; an error message when it is one the framework cannot name (it
+/// crashes).
+pub(crate) fn intrinsic_source_name(
+    arn: &Node,
+    with_ref: bool,
+) -> Option<Result<(&'static str, String), String>> {
     arn.as_map()?;
     let keys: &[&str] = if with_ref {
         &["Fn::GetAtt", "Fn::ImportValue", "Ref", "Fn::Join"]
@@ -205,7 +210,10 @@ pub(crate) fn intrinsic_source_name(arn: &Node, with_ref: bool) -> Option<Result
         ("Fn::GetAtt", Kind::Seq(items)) => items.first().and_then(Node::as_str),
         // `'Queue.Arn'[0]`: JavaScript indexes the string
         ("Fn::GetAtt", Kind::String(s)) => {
-            return Some(Ok(s.chars().next().map(String::from).unwrap_or_default()));
+            return Some(Ok((
+                key,
+                s.chars().next().map(String::from).unwrap_or_default(),
+            )));
         }
         ("Fn::Join", Kind::Seq(items)) => items
             .get(1)
@@ -216,13 +224,40 @@ pub(crate) fn intrinsic_source_name(arn: &Node, with_ref: bool) -> Option<Result
         _ => None,
     };
     Some(match name {
-        Some(n) => Ok(n.to_string()),
+        Some(n) => Ok((key, n.to_string())),
         None => Err(match key {
             "Fn::GetAtt" => "its `Fn::GetAtt` does not start with a resource name".to_string(),
             "Fn::Join" => "the last item it joins is not a string".to_string(),
             k => format!("its `{k}` is not a string"),
         }),
     })
+}
+
+/// Warns when an event source given as a string (`source`: `queue`, `stream`, …) is not an
+/// ARN: the framework's schema only warns, and CloudFormation rejects it.
+pub(crate) fn check_arn(arn: &Node, source: &str, diags: &mut Diags) {
+    if let Some(s) = arn.as_str()
+        && !s.starts_with("arn:")
+    {
+        diags.push(
+            Diag::warning(&NOT_AN_ARN, format!("`{s}` is not a {source} ARN"))
+                .label(arn.span, format!("Lambda needs the {source}'s ARN here"))
+                .help(format!(
+                    "the framework's schema only warns about this and writes the value as it is, which CloudFormation rejects; give the {source}'s ARN (`arn:aws:…`) or a `!GetAtt` of its resource"
+                )),
+        );
+    }
+}
+
+/// The error for an event source the framework cannot take a name from (`source`: `queue`,
+/// `stream`, …; `why` from [`intrinsic_source_name`]; `forms` the forms that work).
+pub(crate) fn unnamed_source(span: Span, source: &str, why: &str, forms: &str) -> Diag {
+    Diag::error(
+        &UNNAMED_SOURCE,
+        format!("the framework cannot name the resources of this {source}: {why}"),
+    )
+    .label(span, format!("the framework crashes on this {source} ARN"))
+    .help(format!("give the {source} as {forms}"))
 }
 
 /// Logical IDs compiled so far by one event kind, to tell when a later event merges into an
@@ -324,7 +359,8 @@ mod tests {
 
     #[test]
     fn names_from_intrinsics() {
-        let name = |v: Value, r: bool| intrinsic_source_name(&node(v), r);
+        let name =
+            |v: Value, r: bool| intrinsic_source_name(&node(v), r).map(|x| x.map(|(_, n)| n));
         assert_eq!(name(json!("arn:x"), false), None);
         assert_eq!(
             name(json!({"Fn::GetAtt": ["Queue", "Arn"]}), false),

@@ -18,7 +18,6 @@ use crate::yaml::{Kind, Node};
 
 declare_codes! { CODES;
     INVALID = "slsx::fn-sqs::invalid", "A function `sqs` event without a usable queue ARN (the framework crashes on it).";
-    NOT_AN_ARN = "slsx::fn-sqs::not-an-arn", "A function `sqs` queue given as a string that is not an ARN.";
 }
 
 /// The options of the object form (the framework's schema).
@@ -172,26 +171,18 @@ fn queue<'a>(fkey: &str, sqs: &'a Node, diags: &mut Diags) -> Option<(&'a Node, 
     };
     match &arn.kind {
         Kind::String(s) => {
-            if !s.starts_with("arn:") {
-                diags.push(
-                    Diag::warning(&NOT_AN_ARN, format!("`{s}` is not a queue ARN"))
-                        .label(arn.span, "Lambda needs the queue's ARN here")
-                        .help("the framework's schema only warns about this and writes the value as the mapping's `EventSourceArn`, which CloudFormation rejects; write `arn:aws:sqs:<region>:<account>:<queue>` or `!GetAtt <Queue>.Arn`"),
-                );
-            }
+            fn_common::check_arn(arn, "queue", diags);
             Some((arn, s.rsplit(':').next().unwrap_or_default().to_string()))
         }
         Kind::Map(_) => match fn_common::intrinsic_source_name(arn, false) {
-            Some(Ok(name)) => Some((arn, name)),
+            Some(Ok((_, name))) => Some((arn, name)),
             Some(Err(why)) => {
-                diags.push(
-                    Diag::error(
-                        &fn_common::UNNAMED_SOURCE,
-                        format!("the framework cannot name the event source mapping of this queue: {why}"),
-                    )
-                    .label(arn.span, "the framework crashes on this queue ARN")
-                    .help("give the queue as `!GetAtt <Queue>.Arn`, `!ImportValue <export name>`, `!Join [':', [..., <queue name>]]` or a plain ARN"),
-                );
+                diags.push(fn_common::unnamed_source(
+                    arn.span,
+                    "queue",
+                    &why,
+                    "`!GetAtt <Queue>.Arn`, `!ImportValue <export name>`, `!Join [':', [..., <queue name>]]` or a plain ARN",
+                ));
                 None
             }
             None => None,

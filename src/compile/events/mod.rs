@@ -12,6 +12,7 @@ pub(crate) mod fn_common;
 pub mod fn_eventbridge;
 pub mod fn_schedule;
 pub mod fn_sqs;
+pub mod fn_stream;
 pub mod http;
 pub mod http_api;
 pub(crate) mod jsontext;
@@ -44,6 +45,7 @@ pub fn codes() -> Vec<&'static Code> {
         fn_eventbridge::CODES,
         fn_common::CODES,
         fn_sqs::CODES,
+        fn_stream::CODES,
     ];
     lists.iter().flat_map(|l| l.iter().copied()).collect()
 }
@@ -52,6 +54,7 @@ pub fn codes() -> Vec<&'static Code> {
 pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     check_function_event_kinds(ctx, diags);
     fn_schedule::compile(ctx, t, diags);
+    fn_stream::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
     fn_sqs::compile(ctx, t, diags);
 }
@@ -73,7 +76,7 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
 }
 
 /// The function event types slsx compiles.
-const FUNCTION_EVENTS: &[&str] = &["schedule", "eventBridge", "sqs"];
+const FUNCTION_EVENTS: &[&str] = &["schedule", "stream", "eventBridge", "sqs"];
 
 /// Every function event type of the framework (3.40). Other keys are not events at all: the
 /// framework ignores them, and the configuration check already warns about them.
