@@ -8,8 +8,10 @@
 //! ([`cloudwatch`]), then slsx's own `httpApi` ([`http_api`], which the plugin does not have).
 
 pub mod cloudwatch;
+pub(crate) mod custom_resources;
 pub(crate) mod fn_common;
 pub mod fn_eventbridge;
+pub mod fn_s3;
 pub mod fn_schedule;
 pub mod fn_sns;
 pub mod fn_sqs;
@@ -46,6 +48,7 @@ pub fn codes() -> Vec<&'static Code> {
         fn_eventbridge::CODES,
         fn_common::CODES,
         fn_sqs::CODES,
+        fn_s3::CODES,
         fn_sns::CODES,
         fn_stream::CODES,
     ];
@@ -56,6 +59,7 @@ pub fn codes() -> Vec<&'static Code> {
 pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     check_function_event_kinds(ctx, diags);
     fn_schedule::compile(ctx, t, diags);
+    fn_s3::compile(ctx, t, diags);
     fn_sns::compile(ctx, t, diags);
     fn_stream::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
@@ -79,7 +83,7 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
 }
 
 /// The function event types slsx compiles.
-const FUNCTION_EVENTS: &[&str] = &["schedule", "sns", "stream", "eventBridge", "sqs"];
+const FUNCTION_EVENTS: &[&str] = &["schedule", "s3", "sns", "stream", "eventBridge", "sqs"];
 
 /// Every function event type of the framework (3.40). Other keys are not events at all: the
 /// framework ignores them, and the configuration check already warns about them.

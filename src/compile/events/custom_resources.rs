@@ -1,0 +1,209 @@
+//! The framework's custom-resource Lambdas (`addCustomResourceToService`), shared by the event
+//! kinds that need one: existing `s3` buckets and `eventBridge` in its custom-resource mode.
+//!
+//! Each kind adds its statements to the role `IamRoleCustomResourcesLambdaExecution` (created
+//! by the first kind that needs it, with log statements under `provider.logs.frameworkLambda`;
+//! none with `provider.iam.deploymentRole` / `cfnRole`, which then becomes the handlers'
+//! `Role`), and its handler function `<Norm(key)>LambdaFunction` (with a log group under
+//! `provider.logs.frameworkLambda`). The handlers' code is the framework's
+//! `custom-resources.zip`, which slsx cannot build: the compilers warn with [`zip_help`].
+
+use serde_json::{Map, Value, json};
+
+use crate::compile::{Ctx, Template, naming};
+use crate::yaml::Node;
+
+/// A custom-resource handler of the framework.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Handler {
+    /// `custom-resource-existing-s3`, `s3/handler.handler`.
+    S3,
+    /// `custom-resource-event-bridge`, `event-bridge/handler.handler`.
+    EventBridge,
+}
+
+impl Handler {
+    /// The handler's function key (its deployed name is `<service>-<stage>-<key>`).
+    pub fn function_key(self) -> &'static str {
+        match self {
+            Handler::S3 => naming::CUSTOM_RESOURCE_S3_FUNCTION,
+            Handler::EventBridge => naming::CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION,
+        }
+    }
+
+    fn handler(self) -> &'static str {
+        match self {
+            Handler::S3 => "s3/handler.handler",
+            Handler::EventBridge => "event-bridge/handler.handler",
+        }
+    }
+
+    /// `<Norm(key)>LambdaFunction`.
+    pub fn logical_id(self) -> String {
+        naming::lambda_logical_id(self.function_key())
+    }
+}
+
+/// `Fn::Join ":" [arn, partition, <service>, region, account, <rest…>]`.
+pub(crate) fn arn_join(service: &str, rest: &[&str]) -> Value {
+    let mut parts = vec![
+        json!("arn"),
+        json!({"Ref": "AWS::Partition"}),
+        json!(service),
+        json!({"Ref": "AWS::Region"}),
+        json!({"Ref": "AWS::AccountId"}),
+    ];
+    parts.extend(rest.iter().map(|r| json!(r)));
+    json!({"Fn::Join": [":", parts]})
+}
+
+/// The statement every handler that manages Lambda permissions needs:
+/// `lambda:AddPermission` / `lambda:RemovePermission` on `…:function:*`.
+pub(crate) fn lambda_permission_statement() -> Value {
+    json!({
+        "Effect": "Allow",
+        "Resource": arn_join("lambda", &["function", "*"]),
+        "Action": ["lambda:AddPermission", "lambda:RemovePermission"],
+    })
+}
+
+/// The help of the warning every compiler gives when it writes a handler: where the zip
+/// comes from.
+pub(crate) fn zip_help(handler: Handler) -> String {
+    format!(
+        "the template references `{}` (the code of `{}`) next to the service artifact; slsx \
+         writes the template exactly as the framework does but cannot build that zip: take it \
+         from `sls package` (.serverless/{})",
+        naming::CUSTOM_RESOURCES_ARTIFACT,
+        handler.logical_id(),
+        naming::CUSTOM_RESOURCES_ARTIFACT,
+    )
+}
+
+/// `addCustomResourceToService(…, handler, statements)`: the role (unless a deployment role is
+/// configured), the handler function, and its log group with `logs.frameworkLambda`.
+pub(crate) fn add_to_service(
+    ctx: &Ctx,
+    t: &mut Template,
+    handler: Handler,
+    statements: Vec<Value>,
+) {
+    let write_logs = ctx
+        .provider_at(&["logs", "frameworkLambda"])
+        .is_some_and(Node::is_truthy);
+    let prefix = format!("{}-{}", ctx.service, ctx.stage);
+    let function_name =
+        naming::custom_resource_function_name(&ctx.service, &ctx.stage, handler.function_key());
+    let role_id = naming::CUSTOM_RESOURCES_ROLE;
+
+    // `_.get(provider, 'iam.deploymentRole', provider.cfnRole)`
+    let deployment_role = match ctx.provider_at(&["iam", "deploymentRole"]) {
+        Some(r) => Some(r),
+        None => ctx.provider_at(&["cfnRole"]),
+    }
+    .filter(|r| r.is_truthy());
+
+    if deployment_role.is_none() {
+        if !t.has_resource(role_id) {
+            let mut first = Vec::new();
+            if write_logs {
+                let group = naming::log_group_name(&prefix);
+                let arn = |suffix: &str| json!([{"Fn::Sub": format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{group}{suffix}")}]);
+                first.push(json!({
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
+                    "Resource": arn("*:*"),
+                }));
+                first.push(json!({
+                    "Effect": "Allow",
+                    "Action": ["logs:PutLogEvents"],
+                    "Resource": arn("*:*:*"),
+                }));
+            }
+            t.resources_mut().insert(
+                role_id.to_string(),
+                json!({
+                    "Type": "AWS::IAM::Role",
+                    "Properties": {
+                        "AssumeRolePolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [{
+                                "Effect": "Allow",
+                                "Principal": {"Service": ["lambda.amazonaws.com"]},
+                                "Action": ["sts:AssumeRole"],
+                            }],
+                        },
+                        "Policies": [{
+                            "PolicyName": {"Fn::Join": ["-", [ctx.stage, ctx.service, "custom-resources-lambda"]]},
+                            "PolicyDocument": {"Version": "2012-10-17", "Statement": first},
+                        }],
+                    },
+                }),
+            );
+        }
+        // The framework skips a statement whose `Resource` is *the same value* (`===`) as an
+        // existing one's: every compiler builds a new object per statement, so none is skipped.
+        if let Some(list) = t
+            .resources_mut()
+            .get_mut(role_id)
+            .and_then(|r| r.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement"))
+            .and_then(Value::as_array_mut)
+        {
+            list.extend(statements);
+        }
+    }
+
+    let mut props = Map::new();
+    props.insert(
+        "Code".into(),
+        json!({
+            "S3Bucket": crate::compile::core::code_bucket(ctx),
+            "S3Key": format!(
+                "{}/{}",
+                crate::compile::core::artifact_directory_name(ctx),
+                naming::CUSTOM_RESOURCES_ARTIFACT
+            ),
+        }),
+    );
+    props.insert("FunctionName".into(), Value::String(function_name.clone()));
+    props.insert("Handler".into(), json!(handler.handler()));
+    props.insert("MemorySize".into(), json!(1024));
+    props.insert("Runtime".into(), json!("nodejs18.x"));
+    props.insert("Timeout".into(), json!(180));
+    let mut depends = Vec::new();
+    match deployment_role {
+        Some(r) => {
+            props.insert("Role".into(), r.to_json());
+        }
+        None => {
+            props.insert("Role".into(), json!({"Fn::GetAtt": [role_id, "Arn"]}));
+            depends.push(json!(role_id));
+        }
+    }
+    let log_group_id = naming::log_group_logical_id(handler.function_key());
+    if write_logs {
+        depends.push(json!(log_group_id));
+    }
+    t.resources_mut().insert(
+        handler.logical_id(),
+        json!({"Type": "AWS::Lambda::Function", "Properties": props, "DependsOn": depends}),
+    );
+    if write_logs {
+        let raw = |k: &str| ctx.provider_at(&[k]).map(Node::to_json);
+        let mut p = Map::new();
+        p.insert(
+            "LogGroupName".into(),
+            Value::String(naming::log_group_name(&function_name)),
+        );
+        if let Some(v) = raw("logRetentionInDays") {
+            p.insert("RetentionInDays".into(), v);
+        }
+        if let Some(v) = raw("logDataProtectionPolicy") {
+            p.insert("DataProtectionPolicy".into(), v);
+        }
+        t.resources_mut().insert(
+            log_group_id,
+            json!({"Type": "AWS::Logs::LogGroup", "Properties": p}),
+        );
+    }
+}
