@@ -515,6 +515,7 @@ pub mod codes {
             crate::yaml::CODES,
             crate::vars::CODES,
             crate::config::CODES,
+            crate::plugin::CODES,
         ];
         let mut all: Vec<&'static Code> = lists.iter().flat_map(|l| l.iter().copied()).collect();
         all.extend(crate::compile::codes());

@@ -10,6 +10,7 @@ pub mod compile;
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
+pub mod plugin;
 pub mod source;
 pub mod vars;
 pub mod yaml;

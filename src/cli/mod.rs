@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod compile;
 pub mod expand;
 
 use crate::diagnostics::{self, Diag, Diags, RenderOptions, codes as general};
@@ -81,6 +82,9 @@ pub enum Command {
     /// Expand a service into its CloudFormation template.
     #[command(after_help = AFTER_HELP)]
     Expand(expand::ExpandArgs),
+    /// Plugin mode: run serverless-step-functions' pass for one hook on a template (JSON in,
+    /// JSON out; used by the npm package's Serverless plugin).
+    Compile(compile::CompileArgs),
 }
 
 /// Options shared by every command that expands a service.
@@ -284,5 +288,6 @@ where
     let reporter = Reporter::new(cli.color, cli.diagnostics, io);
     match &cli.command {
         Command::Expand(a) => expand::run(a, io, &reporter),
+        Command::Compile(a) => compile::run(a, io, &reporter),
     }
 }
