@@ -270,9 +270,9 @@ pub fn compile(req: &Request, phase: Phase) -> Response {
     let mut template = Template {
         root: req.template.clone(),
     };
-    // serverless-step-functions defaults `stepFunctions` to no machines and no activities:
-    // without it, neither hook adds anything.
-    if config.get("stepFunctions").is_some() {
+    // serverless-step-functions defaults a missing (or null) `stepFunctions` to no machines
+    // and no activities: then neither hook adds anything.
+    if config.get("stepFunctions").is_some_and(Node::is_truthy) {
         let options = crate::Options {
             stage: Some(req.stage.clone()),
             region: Some(req.region.clone()),

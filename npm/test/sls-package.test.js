@@ -1,0 +1,73 @@
+'use strict';
+
+// The real `sls package` (serverless@3.40.0) on every fixture that uses
+// serverless-step-functions, with slsx in its place: the template must equal the fixture's
+// expected.json (cfn-compare's normalisation, full scope, same Resources/Outputs order).
+// One test per fixture; fixtures listed in plugin-pending.txt are strict expected failures.
+// A second test per fixture runs the original plugin from npm/node_modules and checks that
+// the harness itself reproduces expected.json.
+
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('fs');
+const path = require('path');
+const { testBinary } = require('./helpers');
+const { FIXTURES, SLS, stepFunctionsFixtures, slsPackage, compare } = require('./sls');
+
+const skip = process.env.SLSX_NPM_TEST_ONLY === 'unit' || !fs.existsSync(SLS)
+  ? 'SLSX_NPM_TEST_ONLY=unit or serverless not installed (run npm/test.sh)'
+  : false;
+const filter = process.env.SLSX_NPM_TEST_FILTER ? new RegExp(process.env.SLSX_NPM_TEST_FILTER) : null;
+const pending = new Set(
+  fs
+    .readFileSync(path.join(__dirname, 'plugin-pending.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#')),
+);
+const fixtures = stepFunctionsFixtures().filter((f) => !filter || filter.test(f));
+const results = {};
+
+function expected(name) {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'expected.json'), 'utf8'));
+}
+
+test('every pending entry is a fixture using serverless-step-functions', { skip }, () => {
+  const all = new Set(stepFunctionsFixtures());
+  assert.deepStrictEqual([...pending].filter((p) => !all.has(p)), []);
+});
+
+for (const name of fixtures) {
+  test(`sls package with slsx: ${name}`, { skip }, (t) => {
+    const r = slsPackage(name, { plugin: 'slsx', binary: testBinary() });
+    const problems = r.template
+      ? compare(expected(name), r.template)
+      : [`sls package exited ${r.status}:\n${r.log.slice(-3000)}`];
+    results[name] = { ok: problems.length === 0, ms: r.ms, problems };
+    if (pending.has(name)) {
+      if (!problems.length) {
+        assert.fail(`${name} matches expected.json now: remove it from npm/test/plugin-pending.txt`);
+      }
+      t.diagnostic(`pending, still differs (${problems.length}): ${problems.slice(0, 3).join(' | ')}`);
+      return;
+    }
+    assert.deepStrictEqual(problems, [], `${name}: the template differs from expected.json`);
+  });
+}
+
+for (const name of fixtures) {
+  test(`harness check, sls package with serverless-step-functions: ${name}`, { skip }, () => {
+    const r = slsPackage(name, { plugin: 'serverless-step-functions' });
+    assert.ok(r.template, `sls package exited ${r.status}:\n${r.log.slice(-3000)}`);
+    assert.deepStrictEqual(compare(expected(name), r.template), []);
+  });
+}
+
+test('summary: slsx plugin parity', { skip }, (t) => {
+  const names = Object.keys(results);
+  const ok = names.filter((n) => results[n].ok);
+  t.diagnostic(
+    `slsx plugin parity: ${ok.length}/${names.length} fixtures give expected.json` +
+      `${ok.length ? ` (${ok.join(', ')})` : ''}`,
+  );
+});
