@@ -13,7 +13,7 @@ fn main() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
         eprintln!(
-            "slsx: internal error{location}: {payload}\n\nThis is a bug in slsx, not in your configuration. Please report it with the input that caused it.\nslsx {}",
+            "slsx::internal\n\n  × internal error{location}: {payload}\n\nThis is a bug in slsx, not in your configuration. Please report it with the input that caused it.\nslsx {}",
             env!("CARGO_PKG_VERSION")
         );
         std::process::exit(slsx::cli::exit::BUG);

@@ -62,6 +62,24 @@ pub fn lambda_qualified_arn_output_logical_id(function_key: &str) -> String {
     )
 }
 
+/// Function URL and its output: `<NF>LambdaFunctionUrl`.
+pub fn lambda_function_url_logical_id(function_key: &str) -> String {
+    format!("{}LambdaFunctionUrl", normalize_function_name(function_key))
+}
+
+/// Public invoke permission of a function URL: `<NF>LambdaPermissionFnUrl`.
+pub fn lambda_fn_url_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionFnUrl",
+        normalize_function_name(function_key)
+    )
+}
+
+/// Event invoke config (destinations, retries): `<NF>LambdaEvConf`.
+pub fn lambda_event_config_logical_id(function_key: &str) -> String {
+    format!("{}LambdaEvConf", normalize_function_name(function_key))
+}
+
 pub const ROLE_LAMBDA_EXECUTION: &str = "IamRoleLambdaExecution";
 pub const DEPLOYMENT_BUCKET: &str = "ServerlessDeploymentBucket";
 pub const DEPLOYMENT_BUCKET_POLICY: &str = "ServerlessDeploymentBucketPolicy";

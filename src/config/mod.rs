@@ -1,6 +1,7 @@
 //! Finding, reading and normalising the service configuration.
 
 pub mod normalize;
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 
