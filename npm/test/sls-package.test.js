@@ -71,3 +71,34 @@ test('summary: slsx plugin parity', { skip }, (t) => {
       `${ok.length ? ` (${ok.join(', ')})` : ''}`,
   );
 });
+
+// Diagnostics through the real framework: a stand-in binary answers with one warning (first
+// phase) and one error (second phase); `sls package` must log the warning and fail with the
+// rendered error text.
+test('slsx diagnostics become framework warnings and errors', { skip }, () => {
+  const { scratch, fakeBinary } = require('./helpers');
+  const dir = scratch('fake-diags');
+  const answer = (phase, severity, rendered) =>
+    JSON.stringify({
+      version: 1,
+      phase,
+      template: null,
+      diagnostics: [{ code: 'slsx::test::x', severity, message: 'm', rendered }],
+      errors: severity === 'error' ? 1 : 0,
+      warnings: severity === 'error' ? 0 : 1,
+    });
+  // the functions phase answers with the template it was given plus a warning
+  const bin = fakeBinary(dir, {
+    body: [
+      'req=$(cat)',
+      'case "$*" in',
+      `  *functions*) node -e 'const r=JSON.parse(process.argv[1]);process.stdout.write(JSON.stringify({version:1,template:r.template,diagnostics:[{code:"slsx::test::w",severity:"warning",message:"w",rendered:"FAKE WARNING at serverless.yml:3:1"}],errors:0,warnings:1}))' "$req"; exit 0 ;;`,
+      `  *) printf '%s' '${answer('events', 'error', 'FAKE ERROR at serverless.yml:9:9')}'; exit 1 ;;`,
+      'esac',
+    ].join('\n'),
+  });
+  const r = slsPackage('minimal', { plugin: 'slsx', binary: bin });
+  assert.strictEqual(r.status, 1, r.log);
+  assert.match(r.log, /Warning: FAKE WARNING at serverless\.yml:3:1/);
+  assert.match(r.log, /Error:\nFAKE ERROR at serverless\.yml:9:9\n\nslsx: 1 error in the events phase/);
+});
