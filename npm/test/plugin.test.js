@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const path = require('path');
-const { testBinary, scratch } = require('./helpers');
+const { testBinary, scratch, fakeBinary, PKG_VERSION } = require('./helpers');
 const Slsx = require('../slsx');
 
 class FakeServerlessError extends Error {
@@ -52,7 +52,7 @@ function fakeServerless(input = {}, template = null) {
 }
 
 function answer(body, status = 0) {
-  return { status, signal: null, stdout: JSON.stringify(body), stderr: '' };
+  return { status, signal: null, stdout: JSON.stringify({ slsx: PKG_VERSION, ...body }), stderr: '' };
 }
 
 test('defines the stepFunctions schema with the original plugin\'s shape', () => {
@@ -174,6 +174,23 @@ test('a crash of the binary is reported as a bug with its stderr', () => {
     () => plugin.handle('functions', 'slsx', { error: new Error('spawn EACCES') }),
     /cannot run "slsx": spawn EACCES/,
   );
+});
+
+test('an answer from a binary of another version is refused', () => {
+  const { plugin } = fakeServerless();
+  assert.throws(
+    () => plugin.handle('functions', '/x/slsx', answer({ slsx: '0.0.1', template: {}, diagnostics: [] })),
+    (e) => /version mismatch: the slsx binary at "\/x\/slsx" is 0\.0\.1/.test(e.message),
+  );
+});
+
+test('a binary without `compile` is explained by its version', () => {
+  const dir = scratch('old-binary');
+  const old = fakeBinary(dir, { version: '0.0.1', body: 'echo "unrecognized subcommand" >&2; exit 2' });
+  const { plugin } = fakeServerless();
+  plugin.bin = old;
+  plugin.serverless.serviceDir = dir;
+  assert.throws(() => plugin.compile('functions'), /version mismatch: .* is 0\.0\.1/);
 });
 
 test('colour follows NO_COLOR / FORCE_COLOR / the terminal', () => {

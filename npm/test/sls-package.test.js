@@ -81,6 +81,7 @@ test('slsx diagnostics become framework warnings and errors', { skip }, () => {
   const answer = (phase, severity, rendered) =>
     JSON.stringify({
       version: 1,
+      slsx: require('../slsx/package.json').version,
       phase,
       template: null,
       diagnostics: [{ code: 'slsx::test::x', severity, message: 'm', rendered }],
@@ -92,7 +93,7 @@ test('slsx diagnostics become framework warnings and errors', { skip }, () => {
     body: [
       'req=$(cat)',
       'case "$*" in',
-      `  *functions*) node -e 'const r=JSON.parse(process.argv[1]);process.stdout.write(JSON.stringify({version:1,template:r.template,diagnostics:[{code:"slsx::test::w",severity:"warning",message:"w",rendered:"FAKE WARNING at serverless.yml:3:1"}],errors:0,warnings:1}))' "$req"; exit 0 ;;`,
+      `  *functions*) node -e 'const r=JSON.parse(process.argv[1]);process.stdout.write(JSON.stringify({version:1,slsx:"${require('../slsx/package.json').version}",template:r.template,diagnostics:[{code:"slsx::test::w",severity:"warning",message:"w",rendered:"FAKE WARNING at serverless.yml:3:1"}],errors:0,warnings:1}))' "$req"; exit 0 ;;`,
       `  *) printf '%s' '${answer('events', 'error', 'FAKE ERROR at serverless.yml:9:9')}'; exit 1 ;;`,
       'esac',
     ].join('\n'),

@@ -25,15 +25,22 @@ class SlsxBinaryError extends Error {
   }
 }
 
-/** `glibc`, `musl`, or null when not on Linux. */
-function detectLibc(report = () => process.report.getReport()) {
+let libcCache;
+
+/** `glibc`, `musl`, or null when not on Linux. The process report is slow (milliseconds),
+ * so the answer for this process is kept. */
+function detectLibc(report) {
   if (process.platform !== 'linux') return null;
+  if (!report && libcCache !== undefined) return libcCache;
+  let libc;
   try {
-    const header = report().header || {};
-    return header.glibcVersionRuntime ? 'glibc' : 'musl';
+    const header = (report ? report() : process.report.getReport()).header || {};
+    libc = header.glibcVersionRuntime ? 'glibc' : 'musl';
   } catch {
-    return 'glibc';
+    libc = 'glibc';
   }
+  if (!report) libcCache = libc;
+  return libc;
 }
 
 /** The platform entry for an os/cpu/libc, or null. */
@@ -68,7 +75,6 @@ function resolveBinary(opts = {}) {
   const env = opts.env || process.env;
   const platform = opts.platform || process.platform;
   const arch = opts.arch || process.arch;
-  const libc = opts.libc !== undefined ? opts.libc : detectLibc();
   const resolve = opts.resolve || require.resolve;
   const exists = opts.exists || ((p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() === true);
 
@@ -84,6 +90,7 @@ function resolveBinary(opts = {}) {
     return env.SLSX_BINARY;
   }
 
+  const libc = opts.libc !== undefined ? opts.libc : detectLibc();
   const here = { platform, arch, libc };
   const entry = platformFor(here);
   if (!entry) {
@@ -136,20 +143,23 @@ function binaryVersion(binary, run = spawnSync) {
   return m[1];
 }
 
+/** The error for a binary of version `actual` where `expected` is needed. */
+function versionMismatch(binary, actual, expected = PACKAGE_VERSION) {
+  return new SlsxBinaryError(
+    `version mismatch: the slsx binary at "${binary}" is ${actual}, but the npm package ` +
+      `slsx is ${expected}.\n` +
+      'The package and its platform package are released together and must have the same ' +
+      'version: reinstall slsx (delete node_modules and the lock entry if needed), or point ' +
+      'SLSX_BINARY at a slsx binary of version ' +
+      `${expected} (SLSX_SKIP_VERSION_CHECK=1 skips this check).`,
+    'SLSX_VERSION_MISMATCH',
+  );
+}
+
 /** Throws unless the binary's version is `expected`. */
 function checkVersion(binary, expected = PACKAGE_VERSION, run = spawnSync) {
   const actual = binaryVersion(binary, run);
-  if (actual !== expected) {
-    throw new SlsxBinaryError(
-      `version mismatch: the slsx binary at "${binary}" is ${actual}, but the npm package ` +
-        `slsx is ${expected}.\n` +
-        'The package and its platform package are released together and must have the same ' +
-        'version: reinstall slsx (delete node_modules and the lock entry if needed), or point ' +
-        'SLSX_BINARY at a slsx binary of version ' +
-        `${expected} (SLSX_SKIP_VERSION_CHECK=1 skips this check).`,
-      'SLSX_VERSION_MISMATCH',
-    );
-  }
+  if (actual !== expected) throw versionMismatch(binary, actual, expected);
   return actual;
 }
 
@@ -178,4 +188,5 @@ module.exports = {
   findBinary,
   platformFor,
   resolveBinary,
+  versionMismatch,
 };

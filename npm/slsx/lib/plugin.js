@@ -156,9 +156,11 @@ class Slsx {
     // the binary.
     if (!input || !input.stepFunctions) return;
 
+    // No separate `--version` run: the answer carries the binary's version (checked in
+    // handle()), which saves a process start per hook.
     let bin;
     try {
-      bin = binary.findBinary();
+      bin = this.bin || (this.bin = binary.resolveBinary());
     } catch (e) {
       if (e instanceof binary.SlsxBinaryError) throw this.fail(`slsx: ${e.message}`);
       throw e;
@@ -202,9 +204,22 @@ class Slsx {
     } catch {
       answer = null;
     }
+    const checkVersion = process.env.SLSX_SKIP_VERSION_CHECK !== '1';
     if (!isPlainObject(answer) || ![0, 1, 2].includes(r.status)) {
+      // An older or foreign binary fails here (no `compile` command): say so clearly.
+      if (checkVersion && r.status !== 101) {
+        try {
+          binary.checkVersion(bin);
+        } catch (e) {
+          if (e instanceof binary.SlsxBinaryError) throw this.fail(`slsx: ${e.message}`);
+          throw e;
+        }
+      }
       const what = r.status === 101 ? 'an internal error (a bug in slsx)' : `exit status ${r.status}`;
       throw this.fail(`slsx: the ${phase} phase ended with ${what}.${stderr ? `\n${stderr}` : ''}`);
+    }
+    if (checkVersion && answer.slsx !== binary.PACKAGE_VERSION) {
+      throw this.fail(`slsx: ${binary.versionMismatch(bin, answer.slsx).message}`);
     }
     const diagnostics = Array.isArray(answer.diagnostics) ? answer.diagnostics : [];
     const text = (d) => String(d.rendered || `${d.code}: ${d.message}`).replace(/\s+$/, '');
