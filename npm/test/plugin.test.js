@@ -111,6 +111,7 @@ test('the request: contract version, resolved config without the templates, func
   assert.strictEqual(req.instanceId, '1700000000000');
   assert.strictEqual(req.configPath, path.resolve('/tmp/svc/serverless.yml'));
   assert.strictEqual(req.config.provider.compiledCloudFormationTemplate, undefined);
+  assert.strictEqual(req.config.functions, undefined, 'functions are sent once');
   assert.strictEqual(req.template, sls.service.provider.compiledCloudFormationTemplate);
   assert.strictEqual(req.functions.hello.name, 'demo-dev-hello');
   // the framework's own objects are not changed by building the request

@@ -53,9 +53,10 @@ function replaceInOrder(target, next, depth = 1) {
 }
 
 /** The configuration as sent: `configurationInput` without the templates the framework
- * keeps under `provider` (they are sent once, as `template`). */
+ * keeps under `provider` (they are sent once, as `template`) and without `functions` (sent
+ * once, as the request's `functions`). */
 function configForRequest(input) {
-  const config = { ...input };
+  const { functions, ...config } = input;
   if (isPlainObject(input.provider)) {
     const { compiledCloudFormationTemplate, coreCloudFormationTemplate, ...provider } =
       input.provider;
