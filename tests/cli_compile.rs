@@ -156,3 +156,44 @@ fn the_phase_is_required() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--phase"), "{}", r.stderr);
 }
+
+/// Plugin mode keeps locations: the raw serverless.yml at `configPath` gives the resolved
+/// config its spans. (Until the state-machine pass reports unknown options this request
+/// compiles cleanly; once it does, the diagnostic must point at `tpye` in the file, and a
+/// value that came from a variable must point at the variable.)
+#[test]
+fn diagnostics_point_into_the_raw_config() {
+    let dir = std::env::temp_dir().join(format!("slsx-compile-loc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let yml = dir.join("serverless.yml");
+    let text = "service: demo\nprovider:\n  name: aws\ncustom:\n  kind: ${opt:kind, 'STANDARD'}\nstepFunctions:\n  stateMachines:\n    flow:\n      tpye: ${self:custom.kind}\n      definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            End: true\n";
+    std::fs::write(&yml, text).unwrap();
+    let config = json!({
+        "service": "demo",
+        "provider": {"name": "aws", "stage": "dev", "region": "us-east-1"},
+        "custom": {"kind": "STANDARD"},
+        "stepFunctions": {"stateMachines": {"flow": {
+            "tpye": "STANDARD",
+            "definition": {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}
+        }}},
+    });
+    let req = request(
+        "functions",
+        json!({"config": config, "configPath": yml.to_str().unwrap()}),
+    );
+    let r = run(
+        &["compile", "--resolved-input", "-", "--phase", "functions"],
+        &plain(),
+        &req,
+    );
+    let a = answer(&r.stdout);
+    for d in a["diagnostics"].as_array().unwrap() {
+        let label = &d["labels"][0];
+        assert!(
+            label["file"].as_str().unwrap().ends_with("serverless.yml"),
+            "{d}"
+        );
+        assert_eq!(label["line"], 9, "{d}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
