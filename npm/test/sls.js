@@ -5,7 +5,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const { NPM_DIR, PKG_DIR, REPO, scratch } = require('./helpers');
 
 const SLS = path.join(NPM_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
@@ -83,12 +83,13 @@ function offlineEnv(extra) {
     SLS_DISABLE_AUTO_UPDATE: '1',
     SLS_GEO_LOCATION: 'no-cn',
     FORCE_COLOR: '0',
+    COLUMNS: '100',
     ...extra,
   };
 }
 
 /**
- * `sls package` on a copy of fixture `name`.
+ * `sls package` on a copy of fixture `name` (resolves, never rejects).
  * plugin: 'slsx' (the copy lists slsx instead of serverless-step-functions and has
  * npm/slsx linked as node_modules/slsx) or 'serverless-step-functions' (unchanged; the
  * framework finds the plugin next to itself in npm/node_modules).
@@ -110,27 +111,65 @@ function slsPackage(name, { plugin = 'slsx', binary, keep = false } = {}) {
     fs.symlinkSync(PKG_DIR, path.join(svc, 'node_modules', 'slsx'), 'dir');
     if (binary) env.SLSX_BINARY = binary;
   }
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [SLS, 'package', ...caseArgs(fixture)], {
-    cwd: svc,
-    env,
-    encoding: 'utf8',
-    timeout: 180000,
-  });
-  const t1 = Date.now();
-  const tplPath = path.join(svc, '.serverless', 'cloudformation-template-update-stack.json');
-  const out = {
-    status: r.status,
-    log: `${r.stdout || ''}${r.stderr || ''}`,
-    ms: t1 - t0,
-    template: null,
-  };
-  if (r.status === 0 && fs.existsSync(tplPath)) {
-    out.template = stable(JSON.parse(fs.readFileSync(tplPath, 'utf8')), t0, t1);
+  // The same service through `slsx expand` on its own: the diagnostics plugin mode must show.
+  let standalone = null;
+  if (plugin === 'slsx' && binary) {
+    const words = fs.existsSync(path.join(fixture, 'args'))
+      ? fs.readFileSync(path.join(fixture, 'args'), 'utf8').trim().split(/\s+/).filter(Boolean)
+      : [];
+    const r = spawnSync(binary, ['expand', '.', ...words], {
+      cwd: svc,
+      env: { PATH: process.env.PATH, ...caseEnv(fixture), NO_COLOR: '1', COLUMNS: '100' },
+      encoding: 'utf8',
+    });
+    standalone = { status: r.status, stderr: r.stderr };
   }
-  if (!keep) fs.rmSync(work, { recursive: true, force: true });
-  else out.dir = svc;
-  return out;
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [SLS, 'package', ...caseArgs(fixture)], {
+      cwd: svc,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      const t1 = Date.now();
+      const tplPath = path.join(svc, '.serverless', 'cloudformation-template-update-stack.json');
+      const out = { status, log, ms: t1 - t0, template: null, standalone };
+      if (status === 0 && fs.existsSync(tplPath)) {
+        out.template = stable(JSON.parse(fs.readFileSync(tplPath, 'utf8')), t0, t1);
+      }
+      if (!keep) fs.rmSync(work, { recursive: true, force: true });
+      else out.dir = svc;
+      resolve(out);
+    });
+  });
+}
+
+/** The rendered diagnostic blocks of slsx's human output (`code`, blank line, the report). */
+function diagnosticBlocks(text) {
+  return String(text || '')
+    .split(/\n(?=slsx::[a-z0-9:-]+\n)/)
+    .map((b) => b.replace(/\nslsx: \d+ (error|warning)s?(, \d+ warnings?)?\n?$/, '').replace(/\s+$/, ''))
+    .filter((b) => /^slsx::/.test(b));
+}
+
+/** How the diagnostics of a `sls package` log relate to the expected blocks: which expected
+ * blocks appear verbatim, and how many errors (×) / warnings (⚠) the log shows in all. */
+function diagnosticsInLog(log, blocks) {
+  const text = log.split('Warning: slsx::').join('slsx::');
+  const found = blocks.filter((b) => text.includes(b));
+  const count = (re) => (text.match(re) || []).length;
+  return {
+    found,
+    missing: blocks.filter((b) => !text.includes(b)),
+    errors: count(/^ {2}× /gm),
+    warnings: count(/^ {2}⚠ /gm),
+  };
 }
 
 /** expand.sh --stable: 13-digit epoch-ms stamps taken during the run become zeros. */
@@ -245,4 +284,14 @@ function compare(expectedRaw, actualRaw, { order = true } = {}) {
   return problems;
 }
 
-module.exports = { FIXTURES, SLS, stepFunctionsFixtures, slsPackage, compare, normalise, stable };
+module.exports = {
+  FIXTURES,
+  SLS,
+  stepFunctionsFixtures,
+  slsPackage,
+  compare,
+  normalise,
+  stable,
+  diagnosticBlocks,
+  diagnosticsInLog,
+};
