@@ -6,10 +6,13 @@
 #     3.31.2) with `npm ci` from npm/package-lock.json, offline-friendly (npm cache first);
 #  3. runs `node --test` on npm/test/: unit tests of binary resolution, the launcher and the
 #     plugin, the packed-install/npx test, and one `sls package` integration case per fixture
-#     that uses serverless-step-functions (with slsx in its place).
+#     that uses serverless-step-functions (with slsx in its place; see
+#     test/sls-package.test.js).
 #
-# Environment: SLSX_NPM_TEST_ONLY=unit skips the `sls package` cases; SLSX_NPM_TEST_FILTER=RE
-# runs only the fixtures whose name matches RE.
+# Environment:
+#   SLSX_NPM_TEST_ONLY=unit     skips the `sls package` cases
+#   SLSX_NPM_TEST_FILTER=RE     runs only the fixtures whose name matches RE
+#   SLSX_NPM_TEST_BASELINE=all  runs the harness check (the original plugin) on every fixture
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(cd .. && pwd)"

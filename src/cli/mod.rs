@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub mod compile;
 pub mod check;
+pub mod compile;
 pub mod diff;
 pub mod expand;
 pub mod graph;
