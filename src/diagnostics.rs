@@ -523,6 +523,8 @@ pub mod codes {
             crate::vars::CODES,
             crate::config::CODES,
             crate::plugin::CODES,
+            crate::asl::CODES,
+            crate::asl::lints::CODES,
             crate::check::CODES,
             crate::graph::CODES,
         ];

@@ -5,6 +5,7 @@
 //! [`config`] (normalisation) → [`compile`] (lifecycle passes) → [`emit`] (JSON / YAML).
 //! Every problem is a [`diagnostics::Diag`] with a stable code and a located label.
 
+pub mod asl;
 pub mod check;
 pub mod cli;
 pub mod compile;

@@ -1,30 +1,24 @@
-//! `slsx check`: lints on top of what `expand` reports — state-machine definitions (always
-//! on, [`asl`]), S3 bucket names ([`s3`]) and references that point nowhere ([`refs`]).
+//! `slsx check`: lints on top of what `expand` reports — every state-machine definition through
+//! the States Language checker ([`crate::asl`], its findings errors, its lint-only rules on),
+//! S3 bucket names ([`s3`]) and references that point nowhere ([`refs`]).
 //!
 //! Lints read the resolved configuration (which keeps spans) and, when the expansion
 //! succeeded, the template. They only add diagnostics; they never change the template.
 
-pub mod asl;
 pub mod refs;
 pub mod s3;
 
 use serde_json::Value;
 
+use crate::asl;
 use crate::compile::naming;
 use crate::declare_codes;
-use crate::diagnostics::{Diags, Severity};
+use crate::diagnostics::{Diag, Diags};
 use crate::diff::readable;
+use crate::source::Span;
 use crate::yaml::Node;
 
 declare_codes! { CODES;
-    ASL_UNKNOWN_STATE = "slsx::lint::asl-unknown-state", "`StartAt`, `Next`, `Default` or a Choice rule's or Catch's `Next` names a state that is not in its scope.";
-    ASL_UNREACHABLE_STATE = "slsx::lint::asl-unreachable-state", "A state no transition from `StartAt` leads to (Step Functions rejects the definition).";
-    ASL_NO_TERMINAL_STATE = "slsx::lint::asl-no-terminal-state", "A definition, Parallel branch or Map item processor without a state that ends the execution.";
-    ASL_MISSING_TRANSITION = "slsx::lint::asl-missing-transition", "A state other than Choice, Succeed and Fail with neither `Next` nor `End: true`.";
-    ASL_MISSING_STATES = "slsx::lint::asl-missing-states", "A definition, Parallel branch or Map item processor without `StartAt` or `States`.";
-    ASL_DUPLICATE_STATE = "slsx::lint::asl-duplicate-state", "Two states of one state machine (in different scopes) share a name.";
-    ASL_CHOICE_WITHOUT_DEFAULT = "slsx::lint::asl-choice-without-default", "A Choice state without `Default` fails with States.NoChoiceMatched when no rule matches.";
-    ASL_TASK_TIMEOUT = "slsx::lint::asl-task-timeout", "A Task's `TimeoutSeconds` is longer than the timeout of the Lambda function it invokes.";
     S3_BUCKET_NAME = "slsx::lint::s3-bucket-name", "An S3 bucket name S3 rejects (length, characters, uppercase, IP-like, reserved prefixes).";
     UNKNOWN_REFERENCE = "slsx::lint::unknown-reference", "`Ref`, `Fn::GetAtt`, `${X}` in `Fn::Sub`, `DependsOn` or a condition name that names nothing in the template.";
 }
@@ -32,32 +26,61 @@ declare_codes! { CODES;
 /// Runs every lint. `config` is the resolved, normalised configuration; `template` the
 /// expansion (absent when it failed).
 ///
-/// The compiler already checks the structure of every `stepFunctions` definition (its
-/// `slsx::asl::*` findings are warnings in `expand`, errors with `validate: true`). `check` makes
-/// those findings errors — Step Functions rejects such a definition at deploy time — and adds
-/// the lints the compiler does not have; definitions written directly as
-/// `AWS::StepFunctions::StateMachine` resources get every lint here.
+/// Every state-machine definition goes through [`asl::check`] in [`asl::Mode::Check`]: those
+/// of `stepFunctions`, those of the `AWS::StepFunctions::StateMachine` resources in
+/// `resources.Resources`, and those only the template has. `expand` has checked the
+/// `stepFunctions` ones already, for its own reader (warnings unless `validate: true`, help
+/// texts about `validate`): check drops those findings and reports its own.
 pub fn lint(config: Option<&Node>, template: Option<&Value>, diags: &mut Diags) {
-    diags.promote(|d| d.code.id.starts_with("slsx::asl::"), Severity::Error);
+    let kept: Vec<Diag> = std::mem::take(diags)
+        .into_iter()
+        .filter(|d| !asl::CODES.contains(&d.code))
+        .collect();
+    diags.extend(kept);
     if let Some(config) = config {
-        let functions = asl::Functions { config };
-        for (name, def, compiled) in definitions_with_origin(config) {
-            if compiled {
-                asl::lint_definition_extras(&name, &def, &functions, diags);
-            } else {
-                asl::lint_definition(&name, &def, &functions, diags);
-            }
+        for m in machines(config) {
+            m.check(config, diags);
         }
         s3::lint_bucket_names(config, diags);
     }
     if let Some(t) = template {
         if let Some(config) = config {
-            let functions = asl::Functions { config };
-            for (name, def) in template_only_definitions(config, t) {
-                asl::lint_definition(&name, &def, &functions, diags);
+            for m in template_only_machines(config, t) {
+                m.check(config, diags);
             }
         }
         refs::lint_references(t, config, diags);
+    }
+}
+
+/// A state-machine definition to lint.
+struct Machine {
+    /// The key under `stepFunctions.stateMachines`, or the logical ID.
+    name: String,
+    /// The definition (a `stepFunctions` one may be a string); a `DefinitionString` document
+    /// is read into nodes all located at the string.
+    node: Node,
+    /// Its key (`definition`, `Definition`, `DefinitionString`).
+    at: Span,
+    /// A resource's: CloudFormation substitutes `${...}` placeholders in it.
+    resource: bool,
+    /// A `stepFunctions` one the plugin validates (`stepFunctions.validate: true`).
+    validate: bool,
+}
+
+impl Machine {
+    fn check(&self, config: &Node, diags: &mut Diags) {
+        let def = asl::Definition {
+            machine: &self.name,
+            node: &self.node,
+            at: self.at,
+            placeholders: self.resource,
+        };
+        let mode = asl::Mode::Check {
+            validate: self.validate,
+            config,
+        };
+        asl::check(&def, mode, diags);
     }
 }
 
@@ -66,24 +89,36 @@ pub fn lint(config: Option<&Node>, template: Option<&Value>, diags: &mut Diags) 
 /// `AWS::StepFunctions::StateMachine` in `resources.Resources` with a `Definition` object or a
 /// `DefinitionString` holding a JSON document (its states are then located at the string).
 pub fn definitions(config: &Node) -> Vec<(String, Node)> {
-    definitions_with_origin(config)
+    machines(config)
         .into_iter()
-        .map(|(name, def, _)| (name, def))
+        .filter(|m| m.node.as_map().is_some())
+        .map(|m| (m.name, m.node))
         .collect()
 }
 
-/// [`definitions`], each with whether the step-functions compiler compiles (and checks) it.
-fn definitions_with_origin(config: &Node) -> Vec<(String, Node, bool)> {
+/// [`definitions`], and the `stepFunctions` definitions written as strings.
+fn machines(config: &Node) -> Vec<Machine> {
     let mut out = Vec::new();
-    if let Some(machines) = config
-        .get("stepFunctions")
-        .and_then(|s| s.get("stateMachines"))
-        .and_then(Node::as_map)
+    if let Some(sf) = config.get("stepFunctions")
+        && let Some(machines) = sf.get("stateMachines").and_then(Node::as_map)
     {
-        let compiled = crate::compile::step_functions_enabled(config);
+        let validate = crate::compile::step_functions_enabled(config)
+            && sf.get("validate").is_some_and(Node::is_truthy);
         for (key, e) in machines.iter() {
-            if let Some(def) = e.value.get("definition").filter(|d| d.as_map().is_some()) {
-                out.push((key.clone(), def.clone(), compiled));
+            let Some(m) = e.value.as_map() else {
+                continue;
+            };
+            if let Some(def) = m
+                .get("definition")
+                .filter(|d| d.as_map().is_some() || d.as_str().is_some())
+            {
+                out.push(Machine {
+                    name: key.clone(),
+                    node: def.clone(),
+                    at: m.key_span("definition").unwrap_or(e.key_span),
+                    resource: false,
+                    validate,
+                });
             }
         }
     }
@@ -98,16 +133,26 @@ fn definitions_with_origin(config: &Node) -> Vec<(String, Node, bool)> {
             {
                 continue;
             }
-            let Some(props) = e.value.get("Properties") else {
+            let Some(props) = e.value.get("Properties").and_then(Node::as_map) else {
                 continue;
             };
-            if let Some(def) = props.get("Definition").filter(|d| d.as_map().is_some()) {
-                out.push((id.clone(), def.clone(), false));
-            } else if let Some(ds) = props.get("DefinitionString")
-                && let Some(doc) = readable::definition(&ds.to_json())
-            {
-                out.push((id.clone(), Node::from_json(&doc, ds.span), false));
-            }
+            let (node, key) =
+                if let Some(def) = props.get("Definition").filter(|d| d.as_map().is_some()) {
+                    (def.clone(), "Definition")
+                } else if let Some(ds) = props.get("DefinitionString")
+                    && let Some(doc) = readable::definition(&ds.to_json())
+                {
+                    (Node::from_json(&doc, ds.span), "DefinitionString")
+                } else {
+                    continue;
+                };
+            out.push(Machine {
+                name: id.clone(),
+                node,
+                at: props.key_span(key).unwrap_or(e.key_span),
+                resource: true,
+                validate: false,
+            });
         }
     }
     out
@@ -115,7 +160,7 @@ fn definitions_with_origin(config: &Node) -> Vec<(String, Node, bool)> {
 
 /// State machines of the template that neither `stepFunctions` nor `resources.Resources`
 /// define (so they have no spans), as definitions.
-fn template_only_definitions(config: &Node, t: &Value) -> Vec<(String, Node)> {
+fn template_only_machines(config: &Node, t: &Value) -> Vec<Machine> {
     let mut known: Vec<String> = Vec::new();
     if let Some(machines) = config
         .get("stepFunctions")
@@ -152,7 +197,13 @@ fn template_only_definitions(config: &Node, t: &Value) -> Vec<(String, Node)> {
                     .and_then(readable::definition)
             });
         if let Some(doc) = doc {
-            out.push((id.clone(), Node::from_json(&doc, crate::source::Span::NONE)));
+            out.push(Machine {
+                name: id.clone(),
+                node: Node::from_json(&doc, Span::NONE),
+                at: Span::NONE,
+                resource: true,
+                validate: false,
+            });
         }
     }
     out

@@ -1,10 +1,23 @@
 //! S3 bucket names CloudFormation (S3) will reject: the general-purpose bucket naming rules.
 
 use crate::diagnostics::{Diag, Diags};
-use crate::yaml::Node;
+use crate::source::Span;
+use crate::yaml::{Mapping, Node};
 
 use super::S3_BUCKET_NAME;
-use super::asl::entry_span;
+
+/// `key: value` as one span when the value follows its key on the same line, else the key.
+fn entry_span(m: &Mapping, key: &str) -> Span {
+    let Some(e) = m.entry(key) else {
+        return Span::NONE;
+    };
+    let (k, v) = (e.key_span, e.value.span);
+    if v.file == k.file && v.start >= k.end && v.start - k.end <= 4 {
+        k.to(v)
+    } else {
+        k
+    }
+}
 
 /// The literal text of a bucket name and whether it is the whole name (`false` when parts
 /// are filled in at deploy time: `Fn::Sub` placeholders, `Fn::Join` with intrinsics, or a

@@ -8,9 +8,10 @@ use super::{DiagnosticsFormat, Io, Reporter, ServiceArgs, exit, failure_status};
 use crate::diagnostics::{Diags, Severity};
 
 pub const AFTER_HELP: &str = "\
-Reports what `slsx expand` reports (warnings included) and lints: state-machine definitions \
-(slsx::lint::asl-*), S3 bucket names (slsx::lint::s3-bucket-name) and references to nothing \
-(slsx::lint::unknown-reference). Nothing is written to stdout.
+Reports what `slsx expand` reports (warnings included) and lints: every state-machine definition, \
+of stepFunctions and of resources (slsx::asl::*, as errors, and slsx::lint::asl-*), S3 bucket names \
+(slsx::lint::s3-bucket-name) and references to nothing (slsx::lint::unknown-reference). Nothing is \
+written to stdout.
 
 Exit status: 0 no errors (warnings allowed, unless --deny warnings), 1 errors in the input, 2 usage or \
 I/O error, 101 a bug in slsx.

@@ -396,6 +396,87 @@ pub fn authorizer_arn_permission_logical_id(arn: &str) -> Option<String> {
     Some(format!("{resource}LambdaPermission"))
 }
 
+// HTTP API (API Gateway v2) ---------------------------------------------------------------------
+
+/// The HTTP API: `HttpApi` (one per stack, shared by every httpApi event).
+pub const HTTP_API: &str = "HttpApi";
+/// Its `$default` stage: `HttpApiStage`.
+pub const HTTP_API_STAGE: &str = "HttpApiStage";
+/// Its access log group (with `provider.logs.httpApi`): `HttpApiLogGroup`.
+pub const HTTP_API_LOG_GROUP: &str = "HttpApiLogGroup";
+/// Output with the API's id.
+pub const HTTP_API_ID_OUTPUT: &str = "HttpApiId";
+/// Output with the API's URL.
+pub const HTTP_API_URL_OUTPUT: &str = "HttpApiUrl";
+
+/// The HTTP API's `Name`: `provider.httpApi.name` when set; else `<service>-<stage>` with
+/// `provider.httpApi.shouldStartNameWithService`; else `<stage>-<service>`.
+pub fn http_api_name(
+    name: Option<&str>,
+    should_start_with_service: bool,
+    service: &str,
+    stage: &str,
+) -> String {
+    // the same rule as the REST API's, with the httpApi settings
+    api_gateway_name(name, should_start_with_service, service, stage)
+}
+
+/// A route: `HttpApiRoute` + [`normalize_path`] of the route key (split on `/`, so the method
+/// and its space form the first part): `POST /orders` → `HttpApiRoutePostOrders`,
+/// `GET /orders/{id}` → `HttpApiRouteGetOrdersIdVar`, `*` → `HttpApiRouteDefault`.
+pub fn http_api_route_logical_id(route_key: &str) -> String {
+    if route_key == "*" {
+        return "HttpApiRouteDefault".to_string();
+    }
+    format!("HttpApiRoute{}", normalize_path(route_key))
+}
+
+/// A function's integration: `HttpApiIntegration<NF>` (`orders` → `HttpApiIntegrationOrders`).
+pub fn http_api_integration_logical_id(function_key: &str) -> String {
+    format!(
+        "HttpApiIntegration{}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// An authorizer of `provider.httpApi.authorizers` (by its `name`, else its key):
+/// `HttpApiAuthorizer<NF>` (`single-audience` → `HttpApiAuthorizerSingleDashaudience`).
+pub fn http_api_authorizer_logical_id(name: &str) -> String {
+    format!("HttpApiAuthorizer{}", normalize_function_name(name))
+}
+
+/// The invoke permission of a REQUEST authorizer's Lambda:
+/// `<Norm(name)>LambdaAuthorizerPermissionHttpApi` (`lambdaAuth` →
+/// `LambdaAuthLambdaAuthorizerPermissionHttpApi`).
+pub fn lambda_authorizer_http_api_permission_logical_id(name: &str) -> String {
+    format!(
+        "{}LambdaAuthorizerPermissionHttpApi",
+        normalize_resource_name(name)
+    )
+}
+
+/// A function's invoke permission for the HTTP API: `<NF>LambdaPermissionHttpApi`.
+pub fn lambda_http_api_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionHttpApi",
+        normalize_function_name(function_key)
+    )
+}
+
+/// The stack name: `provider.stackName` when it is a non-empty string, else
+/// `<service>-<stage>`.
+pub fn stack_name(stack_name: Option<&str>, service: &str, stage: &str) -> String {
+    match stack_name.filter(|s| !s.is_empty()) {
+        Some(s) => s.to_string(),
+        None => format!("{service}-{stage}"),
+    }
+}
+
+/// The HTTP API's access log group: `/aws/http-api/<stackName>`.
+pub fn http_api_log_group_name(stack_name: &str) -> String {
+    format!("/aws/http-api/{stack_name}")
+}
+
 // lodash case helpers (`camelCase`, `startCase` and the `words` they split with) -----------------
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -780,6 +861,34 @@ pub fn sfn_event_policy_name(stage: &str, region: &str, service: &str, key: &str
 /// API Gateway → Step Functions role (one per stack).
 pub const APIGATEWAY_TO_STEP_FUNCTIONS_ROLE: &str = "ApigatewayToStepFunctionsRole";
 
+// slsx additions (no counterpart in the plugin: issue #9) --------------------------------------
+
+/// A state machine's HTTP API integration, one per route: `HttpApiIntegrationStepFunctions` +
+/// [`normalize_path`] of the route key (`POST /orders` →
+/// `HttpApiIntegrationStepFunctionsPostOrders`, `*` → `HttpApiIntegrationStepFunctionsDefault`).
+/// The `StepFunctions` infix keeps it apart from a function's `HttpApiIntegration<NF>`.
+pub fn sfn_http_api_integration_logical_id(route_key: &str) -> String {
+    if route_key == "*" {
+        return "HttpApiIntegrationStepFunctionsDefault".to_string();
+    }
+    format!(
+        "HttpApiIntegrationStepFunctions{}",
+        normalize_path(route_key)
+    )
+}
+
+/// The role the HTTP API assumes to start a machine (shared by the machine's routes without
+/// `iamRole`): `Norm(key) + "HttpApiToStepFunctionsRole"`, like the plugin's per-machine
+/// event roles.
+pub fn sfn_http_api_role_logical_id(key: &str) -> String {
+    format!("{}HttpApiToStepFunctionsRole", normalize_resource_name(key))
+}
+
+/// Its inline policy: `<stage>-<region>-<service>-<key>-httpapi`.
+pub fn sfn_http_api_policy_name(stage: &str, region: &str, service: &str, key: &str) -> String {
+    format!("{stage}-{region}-{service}-{key}-httpapi")
+}
+
 /// Alarm: `<SM><MetricName>Alarm`.
 pub fn alarm_logical_id(state_machine_logical_id: &str, metric_name: &str) -> String {
     format!("{state_machine_logical_id}{metric_name}Alarm")
@@ -985,6 +1094,71 @@ mod tests {
         assert_eq!(
             layer_aware_version_logical_id("LayeredLambdaVersionX", "cf1564ef"),
             "LayeredLambdaVersionXLcf1564ef"
+        );
+    }
+
+    #[test]
+    fn http_api_names() {
+        // the framework's (pinned by fixtures/httpapi-fn-*)
+        assert_eq!(
+            http_api_route_logical_id("POST /orders"),
+            "HttpApiRoutePostOrders"
+        );
+        assert_eq!(
+            http_api_route_logical_id("GET /orders/{id}"),
+            "HttpApiRouteGetOrdersIdVar"
+        );
+        assert_eq!(http_api_route_logical_id("ANY /any"), "HttpApiRouteAnyAny");
+        assert_eq!(http_api_route_logical_id("GET /"), "HttpApiRouteGet");
+        assert_eq!(http_api_route_logical_id("*"), "HttpApiRouteDefault");
+        assert_eq!(
+            http_api_authorizer_logical_id("single-audience"),
+            "HttpApiAuthorizerSingleDashaudience"
+        );
+        assert_eq!(
+            http_api_authorizer_logical_id("external_named"),
+            "HttpApiAuthorizerExternalUnderscorenamed"
+        );
+        assert_eq!(
+            lambda_authorizer_http_api_permission_logical_id("lambdaAuth"),
+            "LambdaAuthLambdaAuthorizerPermissionHttpApi"
+        );
+        assert_eq!(
+            http_api_integration_logical_id("orders"),
+            "HttpApiIntegrationOrders"
+        );
+        assert_eq!(
+            lambda_http_api_permission_logical_id("orders"),
+            "OrdersLambdaPermissionHttpApi"
+        );
+        assert_eq!(http_api_name(None, false, "svc", "dev"), "dev-svc");
+        assert_eq!(http_api_name(None, true, "svc", "dev"), "svc-dev");
+        assert_eq!(http_api_name(Some("api"), true, "svc", "dev"), "api");
+        assert_eq!(stack_name(None, "svc", "dev"), "svc-dev");
+        assert_eq!(
+            stack_name(Some("custom-stack"), "svc", "dev"),
+            "custom-stack"
+        );
+        assert_eq!(
+            http_api_log_group_name("custom-stack"),
+            "/aws/http-api/custom-stack"
+        );
+        // slsx's
+        assert_eq!(
+            sfn_http_api_integration_logical_id("POST /orders"),
+            "HttpApiIntegrationStepFunctionsPostOrders"
+        );
+        assert_eq!(
+            sfn_http_api_integration_logical_id("*"),
+            "HttpApiIntegrationStepFunctionsDefault"
+        );
+        assert_eq!(
+            sfn_http_api_role_logical_id("order-flow"),
+            "OrderDashflowHttpApiToStepFunctionsRole"
+        );
+        assert_eq!(
+            sfn_http_api_policy_name("dev", "us-east-1", "svc", "order-flow"),
+            "dev-us-east-1-svc-order-flow-httpapi"
         );
     }
 }

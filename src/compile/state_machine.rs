@@ -7,7 +7,8 @@
 //!
 //! - [`schema`]: the plugin's Joi rules as located diagnostics;
 //! - [`iam`] + [`iam_table`]: the generated execution role per machine;
-//! - [`definition`]: `definition` → `DefinitionString`, and [`asl`], our own ASL validator;
+//! - [`definition`]: `definition` → `DefinitionString`, checked by [`crate::asl`] (slsx's
+//!   States Language checker, which stands in for the plugin's validator);
 //! - [`activities`], [`alarms`], [`notifications`].
 //!
 //! Where the plugin crashes on a config, slsx reports a located error instead; where it only
@@ -15,7 +16,6 @@
 
 pub mod activities;
 pub mod alarms;
-pub mod asl;
 pub mod definition;
 pub mod iam;
 pub mod iam_table;
@@ -47,7 +47,6 @@ pub fn codes() -> Vec<&'static Code> {
         CODES,
         schema::CODES,
         definition::CODES,
-        asl::CODES,
         iam::CODES,
         activities::CODES,
         alarms::CODES,

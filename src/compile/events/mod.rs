@@ -5,12 +5,13 @@
 //! ([`fn_eventbridge`]); every other function event type is reported as unsupported (the
 //! template would silently lack its resources otherwise). The state-machine events are the
 //! plugin's `schedule` ([`schedule`]), `http` ([`http`]) and `cloudwatchEvent` / `eventBridge`
-//! ([`cloudwatch`]).
+//! ([`cloudwatch`]), then slsx's own `httpApi` ([`http_api`], which the plugin does not have).
 
 pub mod cloudwatch;
 pub mod fn_eventbridge;
 pub mod fn_schedule;
 pub mod http;
+pub mod http_api;
 pub(crate) mod jsontext;
 pub mod schedule;
 
@@ -36,6 +37,7 @@ pub fn codes() -> Vec<&'static Code> {
         schedule::CODES,
         cloudwatch::CODES,
         http::CODES,
+        http_api::CODES,
         fn_schedule::CODES,
         fn_eventbridge::CODES,
     ];
@@ -49,12 +51,20 @@ pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     fn_eventbridge::compile(ctx, t, diags);
 }
 
-/// serverless-step-functions' compileEvents: schedule, http, cloudwatchEvent / eventBridge.
+/// serverless-step-functions' compileEvents: schedule, http, cloudwatchEvent / eventBridge;
+/// then slsx's httpApi events.
+///
+/// `httpApi` comes last: the plugin's passes then see exactly the template the plugin sees
+/// (none of them reads `AWS::ApiGatewayV2` resources, and the http pass reuses an existing
+/// REST deployment, which this pass never writes), so a service without httpApi events is
+/// untouched by it; its outputs follow the plugin's (`ServiceEndpoint`), as a framework
+/// `HttpApiUrl` output would follow the REST one.
 pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     check_state_machine_event_kinds(ctx, diags);
     schedule::compile(ctx, t, diags);
     http::compile(ctx, t, diags);
     cloudwatch::compile(ctx, t, diags);
+    http_api::compile(ctx, t, diags);
 }
 
 /// The function event types slsx compiles.
@@ -177,7 +187,8 @@ fn check_state_machine_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                 continue;
             };
             for (kind, entry) in m.iter() {
-                if kind == "http" {
+                // checked by their own passes
+                if kind == "http" || kind == "httpApi" {
                     continue;
                 }
                 if STATE_MACHINE_EVENTS.contains(&kind.as_str()) {
@@ -201,9 +212,9 @@ fn check_state_machine_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                     entry.key_span,
                     "not a state-machine event type; nothing is created for it",
                 );
-                d = match crate::compile::resources::closest(kind, STATE_MACHINE_EVENTS.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`? State machines take `schedule`, `http`, `cloudwatchEvent` and `eventBridge` events")),
-                    None => d.help("state machines take `schedule`, `http`, `cloudwatchEvent` and `eventBridge` events"),
+                d = match crate::compile::resources::closest(kind, STATE_MACHINE_EVENTS.iter().chain(&["httpApi"]).copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`? State machines take `schedule`, `http`, `cloudwatchEvent` and `eventBridge` events (and, with slsx, `httpApi`)")),
+                    None => d.help("state machines take `schedule`, `http`, `cloudwatchEvent` and `eventBridge` events (and, with slsx, `httpApi`)"),
                 };
                 diags.push(d);
             }

@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::schema::{joi_bool, joi_number};
-use super::{Ctx, Machine, Options, Template, asl, js};
+use super::{Ctx, Machine, Options, Template, js};
+use crate::asl;
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
 use crate::emit::json::{to_compact, to_pretty};
@@ -37,7 +38,18 @@ pub fn compile_machine(
     let Some(def) = m.get("definition").filter(|d| d.is_truthy()) else {
         return;
     };
-    asl::validate(m, def, opts.validate, diags);
+    let mode = if opts.validate {
+        asl::Mode::Validate
+    } else {
+        asl::Mode::Expand
+    };
+    let checked = asl::Definition {
+        machine: m.key,
+        node: def,
+        at: m.key_span_of("definition"),
+        placeholders: false,
+    };
+    asl::check(&checked, mode, diags);
     if !super::check_getatts(def, super::Translated::Definition, diags) {
         return;
     }
@@ -85,7 +97,7 @@ fn definition_string(
     }
     let mut def = def.clone();
     if opts.validate {
-        asl::add_default_query_language(&mut def);
+        add_default_query_language(&mut def);
     }
     if m.is_true("configureTaskTimeouts") {
         configure_task_timeouts(ctx, m, &mut def, diags);
@@ -660,6 +672,48 @@ fn warn_quoted_booleans(m: &Machine, diags: &mut Diags) {
     }
 }
 
+/// What `asl-validator` does to the definition it validates: every state of every `States`
+/// object (anywhere) without a truthy `QueryLanguage` gets the definition's `QueryLanguage`
+/// (default `JSONPath`), as its last key. The plugin then writes that definition.
+fn add_default_query_language(def: &mut Node) {
+    let default = match def.get("QueryLanguage") {
+        Some(q) if !q.is_null() => q.clone(),
+        _ => Node::string(Span::NONE, "JSONPath"),
+    };
+    fn walk(n: &mut Node, default: &Node) {
+        match &mut n.kind {
+            Kind::Map(m) => {
+                for (k, e) in m.iter_mut() {
+                    if k == "States" {
+                        let states: Vec<&mut Node> = match &mut e.value.kind {
+                            Kind::Map(sm) => sm.values_mut().collect(),
+                            Kind::Seq(v) => v.iter_mut().collect(),
+                            _ => Vec::new(),
+                        };
+                        for s in states {
+                            if let Some(sm) = s.as_map_mut()
+                                && !sm.get("QueryLanguage").is_some_and(Node::is_truthy)
+                            {
+                                let mut v = default.clone();
+                                v.span = Span::NONE;
+                                sm.insert("QueryLanguage", Span::NONE, v);
+                            }
+                        }
+                    }
+                    walk(&mut e.value, default);
+                }
+            }
+            Kind::Seq(v) => {
+                for x in v.iter_mut() {
+                    walk(x, default);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(def, &default);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -715,6 +769,35 @@ mod tests {
             n.at(&["States", "P", "Parameters", "l", "2", "x"])
                 .and_then(Node::as_str),
             Some("${d9c520373cb4d5c2b85bd6ec0e3422d7}")
+        );
+    }
+
+    #[test]
+    fn query_language_added() {
+        let mut d = load(
+            "StartAt: A\nStates:\n  A: {Type: Pass, End: true, QueryLanguage: JSONata}\n  B:\n    Type: Map\n    ItemProcessor:\n      States:\n        C: {Type: Pass}\n",
+        );
+        add_default_query_language(&mut d);
+        let ql = |path: &[&str]| d.at(path).and_then(Node::as_str).map(str::to_string);
+        assert_eq!(
+            ql(&["States", "A", "QueryLanguage"]).as_deref(),
+            Some("JSONata")
+        );
+        assert_eq!(
+            ql(&["States", "B", "QueryLanguage"]).as_deref(),
+            Some("JSONPath")
+        );
+        assert_eq!(
+            ql(&[
+                "States",
+                "B",
+                "ItemProcessor",
+                "States",
+                "C",
+                "QueryLanguage"
+            ])
+            .as_deref(),
+            Some("JSONPath")
         );
     }
 }

@@ -106,9 +106,15 @@ pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
 }
 
 fn missing_help(rel: &str, abs: &Path) -> String {
+    // shown relative to the working directory, like every file name in diagnostics
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_deref()
+        .and_then(|c| abs.strip_prefix(c).ok())
+        .unwrap_or(abs);
     format!(
         "`{rel}` does not exist (looked for {}); paths are relative to the service directory",
-        abs.display()
+        shown.display()
     )
 }
 

@@ -132,7 +132,8 @@ fn request_templates(ev: &Event) -> Map<String, Value> {
             }
             m
         }
-        None if ev.has("action") => Map::new(),
+        // a synchronous response needs the execution's input: the defaults
+        None if ev.has("action") && ev.sync.is_none() => Map::new(),
         None => default_templates(&ev.sm),
     }
 }
@@ -168,11 +169,10 @@ fn integration(ev: &Event) -> Value {
             .map(Node::to_json)
             .unwrap_or_else(|| get_att(naming::APIGATEWAY_TO_STEP_FUNCTIONS_ROLE, "Arn")),
     );
-    let action = ev
-        .get("action")
-        .filter(|a| a.is_truthy())
-        .map(crate::yaml::js_to_string);
+    let action = ev.action().filter(|a| !a.is_empty());
     let (uri_action, passthrough) = match &action {
+        // with `syncResponse` the request templates are always there: refuse other types
+        Some(a) if ev.sync.is_some() => (format!(":states:action/{a}"), "NEVER"),
         Some(a) => (format!(":states:action/{a}"), "WHEN_NO_TEMPLATES"),
         None => (":states:action/StartExecution".to_string(), "NEVER"),
     };
@@ -218,10 +218,13 @@ fn integration(ev: &Event) -> Value {
         }
     } else {
         let response = ev.get("response");
-        let template = response
-            .and_then(|r| r.get("template"))
-            .map(Node::to_json)
-            .unwrap_or_else(|| Value::Object(Map::new()));
+        let template = match &ev.sync {
+            Some(sync) => obj([("application/json", s(&sync.template()))]),
+            None => response
+                .and_then(|r| r.get("template"))
+                .map(Node::to_json)
+                .unwrap_or_else(|| Value::Object(Map::new())),
+        };
         responses.push(integration_response(
             number(200.0),
             s(""),
@@ -268,6 +271,18 @@ fn method_responses(ev: &Event) -> Value {
             ("StatusCode", number(400.0)),
         ]),
     ];
+    // the statuses a synchronous response may override the 200 with (answered by the 200
+    // integration response, so with its headers)
+    for status in ev.sync.map(|sy| sy.extra_statuses()).unwrap_or_default() {
+        list.push(obj([
+            (
+                "ResponseParameters",
+                Value::Object(header_parameters(headers)),
+            ),
+            ("ResponseModels", Value::Object(Map::new())),
+            ("StatusCode", status),
+        ]));
+    }
     if let Some(c) = &ev.cors {
         add_allow_origin(&mut list, &c.response_origin);
     }

@@ -7,6 +7,9 @@
 //! role ([`role`]) → the deployment and `ServiceEndpoint` ([`deployment`]) → API keys, usage
 //! plan, usage plan keys ([`api_keys`]).
 //!
+//! slsx adds one opt-in setting the plugin does not have: `syncResponse` ([`sync`]), a
+//! synchronous EXPRESS execution whose result is the response.
+//!
 //! Every check runs before anything is written, so a broken configuration reports all its
 //! problems and adds nothing.
 
@@ -18,6 +21,7 @@ mod methods;
 mod resources;
 mod rest_api;
 mod role;
+mod sync;
 mod templates;
 mod util;
 mod validate;
@@ -60,6 +64,9 @@ pub mod codes {
         AUTHORIZER_WITHOUT_PERMISSION = "slsx::http::authorizer-without-permission", "A Lambda authorizer of a type other than TOKEN (e.g. REQUEST), which the plugin gives no Lambda permission.";
         COGNITO_METHOD_TYPE = "slsx::http::cognito-method-type", "A `COGNITO_USER_POOLS` authorizer whose ARN is not a `cognito-idp` ARN string: the plugin gives the method `AuthorizationType: CUSTOM`.";
         IGNORED_SETTING = "slsx::http::ignored-setting", "An API Gateway setting serverless-step-functions silently ignores.";
+        SYNC_RESPONSE = "slsx::http::sync-response", "`syncResponse` (slsx) of the wrong shape, or with a setting that would replace its response mapping (another `action`, `response.template`, `responses`).";
+        SYNC_NOT_EXPRESS = "slsx::http::sync-not-express", "`syncResponse` (slsx) on a state machine that is not `type: EXPRESS` (only EXPRESS machines run synchronously).";
+        START_SYNC_NOT_EXPRESS = "slsx::http::start-sync-not-express", "`action: StartSyncExecution` on a state machine that is not `type: EXPRESS`: Step Functions refuses it at run time.";
     }
 }
 

@@ -18,8 +18,8 @@ pub fn compile(api: &Api, t: &mut Template) {
     }
     let mut actions = vec!["states:StartExecution".to_string()];
     for ev in &api.events {
-        if let Some(a) = ev.get("action") {
-            let name = format!("states:{}", crate::yaml::js_to_string(a));
+        if let Some(a) = ev.action() {
+            let name = format!("states:{a}");
             if !actions.contains(&name) {
                 actions.push(name);
             }

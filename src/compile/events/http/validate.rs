@@ -43,6 +43,8 @@ pub struct Event<'a> {
     /// `timeoutInMillis`, else `provider.apiGateway.timeoutInMillis` (only when truthy).
     pub timeout: Option<&'a Node>,
     pub cors: Option<EventCors>,
+    /// slsx's `syncResponse` (see [`super::sync`]).
+    pub sync: Option<super::sync::SyncResponse>,
 }
 
 impl<'a> Event<'a> {
@@ -53,6 +55,15 @@ impl<'a> Event<'a> {
 
     pub fn has(&self, key: &str) -> bool {
         self.obj.is_some_and(|m| m.contains_key(key))
+    }
+
+    /// The Step Functions action the method calls instead of `StartExecution`: `action` as
+    /// written, else `StartSyncExecution` for a `syncResponse` event.
+    pub fn action(&self) -> Option<String> {
+        match self.get("action") {
+            Some(a) => Some(js_to_string(a)),
+            None => self.sync.map(|_| super::sync::ACTION.to_string()),
+        }
     }
 
     /// `http.request.template` when present (lodash `_.has`).
@@ -180,7 +191,16 @@ pub fn collect<'a>(ctx: &Ctx<'a>, diags: &mut Diags) -> Validated<'a> {
             let Some(http) = ev.as_map().and_then(|o| o.entry("http")) else {
                 continue;
             };
-            if let Some(e) = read_event(ctx, key, &sm, &http.value, http.key_span, diags) {
+            let machine_key_span = entry.key_span;
+            if let Some(e) = read_event(
+                ctx,
+                key,
+                &sm,
+                (m, machine_key_span),
+                &http.value,
+                http.key_span,
+                diags,
+            ) {
                 if let Some(c) = &e.cors {
                     merge_preflight(&mut out.preflight, &e.path, c);
                 }
@@ -217,6 +237,7 @@ fn read_event<'a>(
     ctx: &Ctx<'a>,
     key: &'a str,
     sm: &str,
+    (machine, machine_key_span): (&Mapping, Span),
     node: &'a Node,
     key_span: Span,
     diags: &mut Diags,
@@ -379,6 +400,14 @@ fn read_event<'a>(
 
     ok &= check_values(key, obj, diags);
 
+    let sync = match super::sync::read(key, obj, machine, machine_key_span, diags) {
+        Ok(s) => s,
+        Err(()) => {
+            ok = false;
+            None
+        }
+    };
+
     ok.then(|| Event {
         key,
         sm: sm.to_string(),
@@ -390,6 +419,7 @@ fn read_event<'a>(
         authorizer,
         timeout,
         cors,
+        sync,
     })
 }
 
