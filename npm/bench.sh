@@ -22,11 +22,13 @@ trap 'rm -rf "$work"' EXIT
 node -e '
   const { slsPackage } = require("./test/sls.js");
   const [fixture, work, bin] = process.argv.slice(1);
-  for (const plugin of ["serverless-step-functions", "slsx"]) {
-    const r = slsPackage(fixture, { plugin, binary: bin, keep: true });
-    if (r.status !== 0) { console.error(r.log); process.exit(1); }
-    require("fs").renameSync(r.dir, `${work}/${plugin}`);
-  }
+  (async () => {
+    for (const plugin of ["serverless-step-functions", "slsx"]) {
+      const r = await slsPackage(fixture, { plugin, binary: bin, keep: true });
+      if (r.status !== 0) { console.error(r.log); process.exit(1); }
+      require("fs").renameSync(r.dir, `${work}/${plugin}`);
+    }
+  })();
 ' "$fixture" "$work" "$bin"
 sls="$PWD/node_modules/serverless/bin/serverless.js"
 home="$PWD/node_modules/.sls-home"
