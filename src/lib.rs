@@ -168,6 +168,20 @@ pub fn expand_with_config(input: &Input, opts: &Options) -> ConfigExpansion {
         return ConfigExpansion::failed(diags, sources);
     }
 
+    // 4b. state machine definitions named by file (slsx only; see `load_definition_files`)
+    compile::state_machine::definition::load_definition_files(
+        &mut root,
+        &dir,
+        &mut sources,
+        &mut diags,
+    );
+    if diags.has_errors() {
+        return ConfigExpansion {
+            expansion: Expansion::failed(diags, sources),
+            config: Some(root),
+        };
+    }
+
     // 5. compile
     let service = match service_name(&root) {
         Ok(s) => s,

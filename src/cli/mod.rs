@@ -11,6 +11,7 @@ pub mod check;
 pub mod compile;
 pub mod diff;
 pub mod expand;
+pub mod explain_iam;
 pub mod graph;
 
 use crate::diagnostics::{self, Diag, Diags, RenderOptions, codes as general};
@@ -97,6 +98,9 @@ pub enum Command {
     /// Draw each state machine as a flowchart (Mermaid or DOT).
     #[command(after_help = graph::AFTER_HELP)]
     Graph(graph::GraphArgs),
+    /// Explain each statement of the state machines' generated IAM roles.
+    #[command(name = "explain-iam", after_help = explain_iam::AFTER_HELP)]
+    ExplainIam(explain_iam::ExplainIamArgs),
 }
 
 /// Options shared by every command that expands a service.
@@ -353,5 +357,6 @@ where
         Command::Diff(a) => diff::run(a, io, &reporter),
         Command::Check(a) => check::run(a, io, &reporter),
         Command::Graph(a) => graph::run(a, io, &reporter),
+        Command::ExplainIam(a) => explain_iam::run(a, io, &reporter),
     }
 }
