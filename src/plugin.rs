@@ -250,6 +250,21 @@ fn load_raw(path: &Path, sources: &mut SourceMap) -> Option<Node> {
     crate::config::parse(sources, id).ok()
 }
 
+/// `dir` relative to the working directory when it is inside it (`.` for the working directory
+/// itself, where the plugin starts the binary), so paths in messages read as they do with
+/// `slsx expand` run in the service directory.
+fn relative_to_cwd(dir: &Path) -> PathBuf {
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let Ok(cwd) = std::env::current_dir() else {
+        return dir.to_path_buf();
+    };
+    match canon(dir).strip_prefix(canon(&cwd)) {
+        Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => dir.to_path_buf(),
+    }
+}
+
 /// Runs the request's phase on its template.
 pub fn compile(req: &Request, phase: Phase) -> Response {
     let mut sources = SourceMap::new();
@@ -265,6 +280,28 @@ pub fn compile(req: &Request, phase: Phase) -> Response {
         .and_then(|p| load_raw(p, &mut sources))
     {
         attach_spans(&mut config, Some(&raw), Span::NONE);
+    }
+
+    // Definitions named by file (`definition: ./flow.asl.json`) load as with `slsx expand`,
+    // relative to the service directory (the config file's, else the working directory).
+    let service_dir = req
+        .config_path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(relative_to_cwd)
+        .unwrap_or_else(|| PathBuf::from("."));
+    compile::state_machine::definition::load_definition_files(
+        &mut config,
+        &service_dir,
+        &mut sources,
+        &mut diags,
+    );
+    if diags.has_errors() {
+        return Response {
+            template: None,
+            diags,
+            sources,
+        };
     }
 
     let mut template = Template {
@@ -433,6 +470,44 @@ mod tests {
         assert!(errs[0].message.contains("not valid JSON"));
         let errs = parse_request("[]").unwrap_err();
         assert!(errs[0].message.contains("JSON object"));
+    }
+
+    #[test]
+    fn definitions_named_by_file_load_next_to_the_config() {
+        let dir = std::env::temp_dir().join(format!("slsx-plugin-def-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let yml = dir.join("serverless.yml");
+        std::fs::write(
+            &yml,
+            "service: demo\nplugins: [slsx]\nstepFunctions:\n  stateMachines:\n    flow:\n      definition: ./flow.asl.json\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("flow.asl.json"),
+            r#"{"StartAt": "FromTheFile", "States": {"FromTheFile": {"Type": "Pass", "End": true}}}"#,
+        )
+        .unwrap();
+        let config = json!({
+            "service": "demo",
+            "plugins": ["slsx"],
+            "provider": {"name": "aws", "stage": "dev", "region": "us-east-1"},
+            "stepFunctions": {"stateMachines": {"flow": {"definition": "./flow.asl.json"}}},
+        });
+        let r = parse_request(&request(
+            json!({"config": config, "configPath": yml.to_str().unwrap()}),
+        ))
+        .unwrap();
+        let out = compile(&r, Phase::Functions);
+        let errors: Vec<&str> = out
+            .diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        let text = out.template.map(|t| t.to_string()).unwrap_or_default();
+        assert!(text.contains("FromTheFile"), "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
