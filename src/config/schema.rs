@@ -1182,6 +1182,11 @@ fn constraint_ok(b: B, n: &Node) -> bool {
 
 /// What AJV's coercion to `b` makes of `n`, or `None` when it cannot.
 pub fn coerce_branch(b: B, n: &Node) -> Option<Kind> {
+    // AJV coerces only to scalar types and (with `coerceTypes: 'array'`) to arrays; a value
+    // where an object is expected is never changed (a one-item list stays a list)
+    if matches!(b, O | Cf) {
+        return None;
+    }
     let mut data = n;
     if b != A
         && let Kind::Seq(items) = &n.kind
