@@ -9,6 +9,8 @@
 
 pub mod cloudwatch;
 pub(crate) mod custom_resources;
+pub mod fn_cloudwatch_event;
+pub mod fn_cloudwatch_log;
 pub(crate) mod fn_common;
 pub mod fn_eventbridge;
 pub mod fn_s3;
@@ -49,6 +51,8 @@ pub fn codes() -> Vec<&'static Code> {
         fn_common::CODES,
         fn_sqs::CODES,
         fn_s3::CODES,
+        fn_cloudwatch_event::CODES,
+        fn_cloudwatch_log::CODES,
         fn_sns::CODES,
         fn_stream::CODES,
     ];
@@ -62,6 +66,8 @@ pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     fn_s3::compile(ctx, t, diags);
     fn_sns::compile(ctx, t, diags);
     fn_stream::compile(ctx, t, diags);
+    fn_cloudwatch_event::compile(ctx, t, diags);
+    fn_cloudwatch_log::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
     fn_sqs::compile(ctx, t, diags);
 }
@@ -83,7 +89,16 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
 }
 
 /// The function event types slsx compiles.
-const FUNCTION_EVENTS: &[&str] = &["schedule", "s3", "sns", "stream", "eventBridge", "sqs"];
+const FUNCTION_EVENTS: &[&str] = &[
+    "schedule",
+    "s3",
+    "sns",
+    "stream",
+    "cloudwatchEvent",
+    "cloudwatchLog",
+    "eventBridge",
+    "sqs",
+];
 
 /// Every function event type of the framework (3.40). Other keys are not events at all: the
 /// framework ignores them, and the configuration check already warns about them.
