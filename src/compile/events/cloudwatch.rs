@@ -16,8 +16,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::BAD_INPUT;
 use super::jsontext::{self, Text};
-use super::{BAD_INPUT, JSON_TEXT};
 use crate::compile::{Ctx, Template, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
@@ -217,18 +217,7 @@ fn compile_one(
     }
     target.insert("RoleArn".into(), role_arn);
     text.lit("}]}}");
-    props.insert("Targets".into(), Value::Array(vec![Value::Object(target)]));
-    let intended = json!({"Type": "AWS::Events::Rule", "Properties": props});
-    let (v, outcome) = jsontext::settle(&text, intended);
-    if let Some(d) = jsontext::diag(
-        &JSON_TEXT,
-        &outcome,
-        &text,
-        TOOL,
-        "EventBridge rule",
-        rule.span,
-    ) {
-        diags.push(d);
-    }
-    Some(v)
+    Some(jsontext::finish_rule(
+        &text, props, target, TOOL, rule.span, diags,
+    ))
 }

@@ -10,8 +10,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::fn_common;
 use super::jsontext::{self, Text};
-use super::{JSON_TEXT, fn_common};
 use crate::compile::{Ctx, Template, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
@@ -152,37 +152,15 @@ fn compile_rule(fkey: &str, rule: &Node, event_key: Span, diags: &mut Diags) -> 
     text.quoted("function key", &id, &id, Span::NONE)
         .lit("}]}}");
     target.insert("Id".into(), Value::String(id));
-    props.insert("Targets".into(), Value::Array(vec![Value::Object(target)]));
-    let intended = json!({"Type": "AWS::Events::Rule", "Properties": props});
-    let (v, outcome) = jsontext::settle(&text, intended);
-    if let Some(d) = jsontext::diag(
-        &JSON_TEXT,
-        &outcome,
-        &text,
-        TOOL,
-        "EventBridge rule",
-        rule.span,
-    ) {
-        diags.push(d);
-    }
-    Some(v)
+    Some(jsontext::finish_rule(
+        &text, props, target, TOOL, rule.span, diags,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::{Value, json};
-
-    /// Expands a service given as text; returns the template and the diagnostic codes.
-    fn expand(yaml: &str) -> (Value, Vec<&'static str>) {
-        let input = crate::Input::Text {
-            name: "serverless.yml".into(),
-            dir: std::env::temp_dir(),
-            text: yaml.to_string(),
-        };
-        let e = crate::expand(&input, &crate::Options::default());
-        let codes = e.diags.iter().map(|d| d.code.id).collect();
-        (e.template.unwrap_or(Value::Null), codes)
-    }
+    use super::fn_common::expand_text;
+    use serde_json::json;
 
     const FN: &str =
         "service: s\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h.h\n    events:\n";
@@ -191,9 +169,12 @@ mod tests {
     fn framework_crashes_become_the_intended_values() {
         // a quote in `name`, a multi-line block `input` (the framework: "Expected ',' or '}'",
         // "Bad control character in string literal")
-        let (t, codes) = expand(&format!(
-            "{FN}      - cloudwatchEvent:\n          event: {{source: [x]}}\n          name: 'say \"hi\"'\n          input: |\n            {{\"a\": 1,\n             \"b\": \"x\"}}\n"
-        ));
+        let (t, codes) = expand_text(
+            &format!(
+                "{FN}      - cloudwatchEvent:\n          event: {{source: [x]}}\n          name: 'say \"hi\"'\n          input: |\n            {{\"a\": 1,\n             \"b\": \"x\"}}\n"
+            ),
+            None,
+        );
         let rule = &t["Resources"]["FEventsRuleCloudWatchEvent1"]["Properties"];
         assert_eq!(rule["Name"], json!("say \"hi\""));
         assert_eq!(
@@ -203,7 +184,7 @@ mod tests {
         assert_eq!(codes, ["slsx::events::json-text"]);
 
         // a quote in a log group name: the subscription filter and the permission
-        let (t, codes) = expand(&format!("{FN}      - cloudwatchLog: 'a\"b'\n"));
+        let (t, codes) = expand_text(&format!("{FN}      - cloudwatchLog: 'a\"b'\n"), None);
         assert_eq!(
             t["Resources"]["FLogsSubscriptionFilterCloudWatchLog1"]["Properties"]["LogGroupName"],
             json!("a\"b")

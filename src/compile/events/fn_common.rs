@@ -233,6 +233,55 @@ pub(crate) fn intrinsic_source_name(
     })
 }
 
+/// What an event source mapping's event names: its kind (`sqs`), the source (`queue`), the
+/// compiler's code for an unusable event, and the help that shows the forms.
+pub(crate) struct SourceEvent {
+    pub kind: &'static str,
+    pub source: &'static str,
+    pub code: &'static crate::diagnostics::Code,
+    pub help: &'static str,
+}
+
+/// The source ARN of an event source mapping's event: the event itself when it is a string,
+/// else its `arn`, which must be a string or an intrinsic (`None` after an error; the
+/// framework crashes on these).
+pub(crate) fn source_arn<'a>(
+    e: &SourceEvent,
+    fkey: &str,
+    ev: &'a Node,
+    diags: &mut Diags,
+) -> Option<&'a Node> {
+    let (kind, source) = (e.kind, e.source);
+    let (arn, span, message) = match &ev.kind {
+        Kind::String(_) => return Some(ev),
+        Kind::Map(_) => match ev.get("arn").filter(|a| !a.is_null()) {
+            Some(a) if matches!(a.kind, Kind::String(_) | Kind::Map(_)) => return Some(a),
+            Some(a) => (
+                a,
+                a.span,
+                format!("the {source} `arn` must be an ARN or a CloudFormation intrinsic"),
+            ),
+            None => (
+                ev,
+                ev.span,
+                format!("{kind} event of function `{fkey}` has no `arn`"),
+            ),
+        },
+        _ => (
+            ev,
+            ev.span,
+            format!("{kind} event of function `{fkey}` is neither a {source} ARN nor a mapping"),
+        ),
+    };
+    let label = if arn.span == ev.span && ev.as_map().is_some() {
+        format!("needs `arn:` (the {source})")
+    } else {
+        super::a_kind(arn).to_string()
+    };
+    diags.push(Diag::error(e.code, message).label(span, label).help(e.help));
+    None
+}
+
 /// Warns when an event source given as a string (`source`: `queue`, `stream`, …) is not an
 /// ARN: the framework's schema only warns, and CloudFormation rejects it.
 pub(crate) fn check_arn(arn: &Node, source: &str, diags: &mut Diags) {
@@ -346,6 +395,24 @@ pub(crate) fn check_enum(diags: &mut Diags, ev: &Node, key: &str, allowed: &[&st
         ),
     };
     diags.push(d);
+}
+
+/// Expands a service written as text (with `--instance-id` when given): the template (`null`
+/// on errors) and the codes of the diagnostics, for the compilers' unit tests.
+#[cfg(test)]
+pub(crate) fn expand_text(yaml: &str, instance_id: Option<&str>) -> (Value, Vec<&'static str>) {
+    let options = crate::Options {
+        instance_id: instance_id.map(str::to_string),
+        ..crate::Options::default()
+    };
+    let input = crate::Input::Text {
+        name: "serverless.yml".into(),
+        dir: std::env::temp_dir(),
+        text: yaml.into(),
+    };
+    let expansion = crate::expand(&input, &options);
+    let codes: Vec<&'static str> = expansion.diags.iter().map(|d| d.code.id).collect();
+    (expansion.template.unwrap_or_default(), codes)
 }
 
 #[cfg(test)]

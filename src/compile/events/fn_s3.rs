@@ -539,17 +539,10 @@ mod tests {
     /// first existing-bucket event only.
     #[test]
     fn force_deploy_is_the_run_time() {
-        let input = crate::Input::Text {
-            name: "serverless.yml".into(),
-            dir: std::env::temp_dir(),
-            text: "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h.h\n    events:\n      - s3: {bucket: b, existing: true, forceDeploy: true}\n      - s3: {bucket: b, existing: true}\n".into(),
-        };
-        let opts = crate::Options {
-            instance_id: Some("1700000000000".into()),
-            ..crate::Options::default()
-        };
-        let e = crate::expand(&input, &opts);
-        let t = e.template.unwrap_or(Value::Null);
+        let (t, _) = super::super::fn_common::expand_text(
+            "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h.h\n    events:\n      - s3: {bucket: b, existing: true, forceDeploy: true}\n      - s3: {bucket: b, existing: true}\n",
+            Some("1700000000000"),
+        );
         assert_eq!(
             t.pointer("/Resources/FCustomS31/Properties/ForceDeploy"),
             Some(&json!(1_700_000_000_000u64))

@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 use super::fn_common::{self, Seen};
 use crate::compile::{Ctx, Template, naming};
 use crate::declare_codes;
-use crate::diagnostics::{Diag, Diags};
-use crate::yaml::{Kind, Node};
+use crate::diagnostics::Diags;
+use crate::yaml::{Kind, Node, js_to_string};
 
 declare_codes! { CODES;
     INVALID = "slsx::fn-sqs::invalid", "A function `sqs` event without a usable queue ARN (the framework crashes on it).";
@@ -141,39 +141,14 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
 
 /// The queue ARN node and the queue name the logical ID takes (`None` after an error).
 fn queue<'a>(fkey: &str, sqs: &'a Node, diags: &mut Diags) -> Option<(&'a Node, String)> {
-    let arn = match &sqs.kind {
-        Kind::String(_) => sqs,
-        Kind::Map(_) => match sqs.get("arn").filter(|a| !a.is_null()) {
-            Some(a) => a,
-            None => {
-                diags.push(
-                    Diag::error(
-                        &INVALID,
-                        format!("sqs event of function `{fkey}` has no `arn`"),
-                    )
-                    .label(sqs.span, "needs `arn:` (the queue)")
-                    .help(HELP),
-                );
-                return None;
-            }
-        },
-        _ => {
-            diags.push(
-                Diag::error(
-                    &INVALID,
-                    format!("sqs event of function `{fkey}` is neither a queue ARN nor a mapping"),
-                )
-                .label(sqs.span, super::a_kind(sqs))
-                .help(HELP),
-            );
-            return None;
-        }
+    let event = fn_common::SourceEvent {
+        kind: "sqs",
+        source: "queue",
+        code: &INVALID,
+        help: HELP,
     };
+    let arn = fn_common::source_arn(&event, fkey, sqs, diags)?;
     match &arn.kind {
-        Kind::String(s) => {
-            fn_common::check_arn(arn, "queue", diags);
-            Some((arn, s.rsplit(':').next().unwrap_or_default().to_string()))
-        }
         Kind::Map(_) => match fn_common::intrinsic_source_name(arn, false) {
             Some(Ok((_, name))) => Some((arn, name)),
             Some(Err(why)) => {
@@ -188,15 +163,9 @@ fn queue<'a>(fkey: &str, sqs: &'a Node, diags: &mut Diags) -> Option<(&'a Node, 
             None => None,
         },
         _ => {
-            diags.push(
-                Diag::error(
-                    &INVALID,
-                    "the queue `arn` must be an ARN or a CloudFormation intrinsic",
-                )
-                .label(arn.span, super::a_kind(arn))
-                .help(HELP),
-            );
-            None
+            fn_common::check_arn(arn, "queue", diags);
+            let s = js_to_string(arn);
+            Some((arn, s.rsplit(':').next().unwrap_or_default().to_string()))
         }
     }
 }

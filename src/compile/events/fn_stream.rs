@@ -335,36 +335,13 @@ struct Source<'a> {
 }
 
 fn source<'a>(fkey: &str, stream: &'a Node, diags: &mut Diags) -> Option<Source<'a>> {
-    let arn = match &stream.kind {
-        Kind::String(_) => stream,
-        Kind::Map(_) => match stream.get("arn").filter(|a| !a.is_null()) {
-            Some(a) => a,
-            None => {
-                diags.push(
-                    Diag::error(
-                        &INVALID,
-                        format!("stream event of function `{fkey}` has no `arn`"),
-                    )
-                    .label(stream.span, "needs `arn:` (the stream)")
-                    .help(HELP),
-                );
-                return None;
-            }
-        },
-        _ => {
-            diags.push(
-                Diag::error(
-                    &INVALID,
-                    format!(
-                        "stream event of function `{fkey}` is neither a stream ARN nor a mapping"
-                    ),
-                )
-                .label(stream.span, super::a_kind(stream))
-                .help(HELP),
-            );
-            return None;
-        }
+    let event = fn_common::SourceEvent {
+        kind: "stream",
+        source: "stream",
+        code: &INVALID,
+        help: HELP,
     };
+    let arn = fn_common::source_arn(&event, fkey, stream, diags)?;
     let declared = super::truthy(stream, "type").map(js_to_string);
     let (stream_type, name) = match &arn.kind {
         Kind::String(s) => {
@@ -409,17 +386,7 @@ fn source<'a>(fkey: &str, stream: &'a Node, diags: &mut Diags) -> Option<Source<
                 None => return None,
             }
         }
-        _ => {
-            diags.push(
-                Diag::error(
-                    &INVALID,
-                    "the stream `arn` must be an ARN or a CloudFormation intrinsic",
-                )
-                .label(arn.span, super::a_kind(arn))
-                .help(HELP),
-            );
-            return None;
-        }
+        _ => return None,
     };
     if !matches!(stream_type.as_deref(), Some("dynamodb") | Some("kinesis"))
         && super::truthy(stream, "type").is_none()

@@ -341,6 +341,35 @@ pub(crate) fn rule_head(
     target
 }
 
+/// The end of an EventBridge rule assembled as JSON text: its one target goes into `props`,
+/// the text is parsed as the tool does ([`settle`]), and a warning names what does not survive
+/// (`event`: where to point when no spliced value can be named). Returns the resource.
+pub(crate) fn finish_rule(
+    text: &Text,
+    mut props: Map<String, Value>,
+    target: Map<String, Value>,
+    tool: &str,
+    event: Span,
+    diags: &mut crate::diagnostics::Diags,
+) -> Value {
+    props.insert("Targets".into(), Value::Array(vec![Value::Object(target)]));
+    let mut intended = Map::new();
+    intended.insert("Type".into(), Value::String("AWS::Events::Rule".into()));
+    intended.insert("Properties".into(), Value::Object(props));
+    let (v, outcome) = settle(text, Value::Object(intended));
+    if let Some(d) = diag(
+        &super::JSON_TEXT,
+        &outcome,
+        text,
+        tool,
+        "EventBridge rule",
+        event,
+    ) {
+        diags.push(d);
+    }
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
