@@ -376,6 +376,53 @@ pub fn cloud_watch_log_logical_id(function_key: &str, n: usize) -> String {
     )
 }
 
+/// A function alexaSkill permission: `<NF>LambdaPermissionAlexaSkill<n>` (n counts the
+/// function's alexaSkill events, from 1).
+pub fn lambda_alexa_skill_permission_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}LambdaPermissionAlexaSkill{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function alexaSmartHome permission: `<NF>LambdaPermissionAlexaSmartHome<n>`.
+pub fn lambda_alexa_smart_home_permission_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}LambdaPermissionAlexaSmartHome{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function iot topic rule: `<NF>IotTopicRule<n>` (n counts the function's iot events).
+pub fn iot_logical_id(function_key: &str, n: usize) -> String {
+    format!("{}IotTopicRule{n}", normalize_function_name(function_key))
+}
+
+/// Its permission: `<NF>LambdaPermissionIotTopicRule<n>`.
+pub fn lambda_iot_permission_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}LambdaPermissionIotTopicRule{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function's iotFleetProvisioning template (one per function):
+/// `<NF>IotProvisioningTemplate`.
+pub fn iot_fleet_provisioning_logical_id(function_key: &str) -> String {
+    format!(
+        "{}IotProvisioningTemplate",
+        normalize_function_name(function_key)
+    )
+}
+
+/// Its permission: `<NF>LambdaPermissionIotProvisioningTemplate`.
+pub fn lambda_iot_fleet_provisioning_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionIotProvisioningTemplate",
+        normalize_function_name(function_key)
+    )
+}
+
 /// The function's one permission for all its cloudwatchLog events:
 /// `<NF>LambdaPermissionLogsSubscriptionFilterCloudWatchLog`.
 pub fn lambda_cloud_watch_log_permission_logical_id(function_key: &str) -> String {

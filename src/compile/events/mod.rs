@@ -9,10 +9,12 @@
 
 pub mod cloudwatch;
 pub(crate) mod custom_resources;
+pub mod fn_alexa;
 pub mod fn_cloudwatch_event;
 pub mod fn_cloudwatch_log;
 pub(crate) mod fn_common;
 pub mod fn_eventbridge;
+pub mod fn_iot;
 pub mod fn_s3;
 pub mod fn_schedule;
 pub mod fn_sns;
@@ -51,6 +53,8 @@ pub fn codes() -> Vec<&'static Code> {
         fn_common::CODES,
         fn_sqs::CODES,
         fn_s3::CODES,
+        fn_alexa::CODES,
+        fn_iot::CODES,
         fn_cloudwatch_event::CODES,
         fn_cloudwatch_log::CODES,
         fn_sns::CODES,
@@ -66,6 +70,10 @@ pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     fn_s3::compile(ctx, t, diags);
     fn_sns::compile(ctx, t, diags);
     fn_stream::compile(ctx, t, diags);
+    fn_alexa::compile_skill(ctx, t, diags);
+    fn_alexa::compile_smart_home(ctx, t, diags);
+    fn_iot::compile(ctx, t, diags);
+    fn_iot::compile_fleet_provisioning(ctx, t, diags);
     fn_cloudwatch_event::compile(ctx, t, diags);
     fn_cloudwatch_log::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
@@ -94,6 +102,10 @@ const FUNCTION_EVENTS: &[&str] = &[
     "s3",
     "sns",
     "stream",
+    "alexaSkill",
+    "alexaSmartHome",
+    "iot",
+    "iotFleetProvisioning",
     "cloudwatchEvent",
     "cloudwatchLog",
     "eventBridge",
