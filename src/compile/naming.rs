@@ -295,6 +295,46 @@ pub fn stream_consumer_logical_id(consumer_name: &str) -> String {
     format!("{}StreamConsumer", normalize_function_name(consumer_name))
 }
 
+/// `normalizeNameToAlphaNumericOnly(name).slice(0, max)` (names are cut so that logical IDs
+/// stay under CloudFormation's 255 characters).
+fn alnum_cut(name: &str, max: usize) -> String {
+    normalize_name_to_alpha_numeric_only(name)
+        .chars()
+        .take(max)
+        .collect()
+}
+
+/// A kafka event's mapping: `<NF>EventSourceMappingKafka<alnum(topic), first 158>`
+/// (`consumer`, `orders.v1` → `ConsumerEventSourceMappingKafkaOrdersv1`).
+pub fn kafka_event_logical_id(function_key: &str, topic: &str) -> String {
+    format!(
+        "{}EventSourceMappingKafka{}",
+        normalize_function_name(function_key),
+        alnum_cut(topic, 158)
+    )
+}
+
+/// An activemq / rabbitmq event's mapping (`broker`: `ActiveMQ` / `RabbitMQ`):
+/// `<NF>EventSourceMapping<broker><alnum(queue), first 150>`.
+pub fn mq_event_logical_id(function_key: &str, broker: &str, queue: &str) -> String {
+    format!(
+        "{}EventSourceMapping{broker}{}",
+        normalize_function_name(function_key),
+        alnum_cut(queue, 150)
+    )
+}
+
+/// An msk event's mapping: `<NF>EventSourceMappingMSK<alnum(cluster), first 79><alnum(topic),
+/// first 79>` (`consumer`, `my-cluster`, `orders` → `ConsumerEventSourceMappingMSKMyclusterOrders`).
+pub fn msk_event_logical_id(function_key: &str, cluster: &str, topic: &str) -> String {
+    format!(
+        "{}EventSourceMappingMSK{}{}",
+        normalize_function_name(function_key),
+        alnum_cut(cluster, 79),
+        alnum_cut(topic, 79)
+    )
+}
+
 /// A topic created for sns events: `SNSTopic<alnum(topicName)>` (`order-events` →
 /// `SNSTopicOrderevents`).
 pub fn topic_logical_id(topic_name: &str) -> String {

@@ -10,6 +10,7 @@
 pub mod cloudwatch;
 pub(crate) mod custom_resources;
 pub mod fn_alexa;
+pub mod fn_brokers;
 pub mod fn_cloudwatch_event;
 pub mod fn_cloudwatch_log;
 pub(crate) mod fn_common;
@@ -54,6 +55,7 @@ pub fn codes() -> Vec<&'static Code> {
         fn_sqs::CODES,
         fn_s3::CODES,
         fn_alexa::CODES,
+        fn_brokers::CODES,
         fn_iot::CODES,
         fn_cloudwatch_event::CODES,
         fn_cloudwatch_log::CODES,
@@ -70,6 +72,10 @@ pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     fn_s3::compile(ctx, t, diags);
     fn_sns::compile(ctx, t, diags);
     fn_stream::compile(ctx, t, diags);
+    fn_brokers::compile_kafka(ctx, t, diags);
+    fn_brokers::compile_activemq(ctx, t, diags);
+    fn_brokers::compile_rabbitmq(ctx, t, diags);
+    fn_brokers::compile_msk(ctx, t, diags);
     fn_alexa::compile_skill(ctx, t, diags);
     fn_alexa::compile_smart_home(ctx, t, diags);
     fn_iot::compile(ctx, t, diags);
@@ -102,6 +108,10 @@ const FUNCTION_EVENTS: &[&str] = &[
     "s3",
     "sns",
     "stream",
+    "kafka",
+    "activemq",
+    "rabbitmq",
+    "msk",
     "alexaSkill",
     "alexaSmartHome",
     "iot",
