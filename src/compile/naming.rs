@@ -246,6 +246,42 @@ pub fn custom_resource_function_name(service: &str, stage: &str, function: &str)
 /// (logical ID `CustomDashresourceDashexistingDashs3LambdaFunction`).
 pub const CUSTOM_RESOURCE_S3_FUNCTION: &str = "custom-resource-existing-s3";
 
+/// The existing-pool cognitoUserPool custom-resource handler's function key:
+/// `custom-resource-existing-cup`.
+pub const CUSTOM_RESOURCE_COGNITO_USER_POOL_FUNCTION: &str = "custom-resource-existing-cup";
+
+/// A function's existing-pool cognitoUserPool custom resource: `<NF>CustomCognitoUserPool1`.
+pub fn custom_cognito_user_pool_logical_id(function_key: &str) -> String {
+    format!(
+        "{}CustomCognitoUserPool1",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A user pool created for cognitoUserPool events: `CognitoUserPool<alnum(pool)>`
+/// (`my users` → `CognitoUserPoolMyusers`).
+pub fn cognito_user_pool_logical_id(pool: &str) -> String {
+    format!(
+        "CognitoUserPool{}",
+        normalize_name_to_alpha_numeric_only(pool)
+    )
+}
+
+/// A cognitoUserPool trigger's permission:
+/// `<NF>LambdaPermissionCognitoUserPool<alnum(pool)>TriggerSource<alnum(trigger)>`.
+pub fn lambda_cognito_user_pool_permission_logical_id(
+    function_key: &str,
+    pool: &str,
+    trigger: &str,
+) -> String {
+    format!(
+        "{}LambdaPermissionCognitoUserPool{}TriggerSource{}",
+        normalize_function_name(function_key),
+        normalize_name_to_alpha_numeric_only(pool),
+        normalize_name_to_alpha_numeric_only(trigger)
+    )
+}
+
 /// A function's existing-bucket s3 custom resource: `<NF>CustomS31` (one per function, the
 /// `1` kept for compatibility).
 pub fn custom_s3_logical_id(function_key: &str) -> String {

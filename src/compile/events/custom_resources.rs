@@ -18,6 +18,8 @@ use crate::yaml::Node;
 pub(crate) enum Handler {
     /// `custom-resource-existing-s3`, `s3/handler.handler`.
     S3,
+    /// `custom-resource-existing-cup`, `cognito-user-pool/handler.handler`.
+    CognitoUserPool,
     /// `custom-resource-event-bridge`, `event-bridge/handler.handler`.
     EventBridge,
 }
@@ -27,6 +29,7 @@ impl Handler {
     pub fn function_key(self) -> &'static str {
         match self {
             Handler::S3 => naming::CUSTOM_RESOURCE_S3_FUNCTION,
+            Handler::CognitoUserPool => naming::CUSTOM_RESOURCE_COGNITO_USER_POOL_FUNCTION,
             Handler::EventBridge => naming::CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION,
         }
     }
@@ -34,6 +37,7 @@ impl Handler {
     fn handler(self) -> &'static str {
         match self {
             Handler::S3 => "s3/handler.handler",
+            Handler::CognitoUserPool => "cognito-user-pool/handler.handler",
             Handler::EventBridge => "event-bridge/handler.handler",
         }
     }
@@ -78,6 +82,44 @@ pub(crate) fn zip_help(handler: Handler) -> String {
         handler.logical_id(),
         naming::CUSTOM_RESOURCES_ARTIFACT,
     )
+}
+
+/// Custom resources that configure the same existing resource (bucket, user pool), in
+/// order: each after the first depends on the one before it (against races between them).
+pub(crate) fn chain(t: &mut Template, groups: &[(String, Vec<String>)]) {
+    for (_, ids) in groups {
+        for pair in ids.windows(2) {
+            if let Some(list) = t
+                .resources_mut()
+                .get_mut(&pair[1])
+                .and_then(|r| r.get_mut("DependsOn"))
+                .and_then(Value::as_array_mut)
+            {
+                list.push(Value::String(pair[0].clone()));
+            }
+        }
+    }
+}
+
+/// Records that custom resource `id` configures `target` (see [`chain`]).
+pub(crate) fn record(groups: &mut Vec<(String, Vec<String>)>, target: &str, id: &str) {
+    match groups.iter_mut().find(|(k, _)| k == target) {
+        Some((_, ids)) => {
+            if !ids.iter().any(|i| i == id) {
+                ids.push(id.to_string());
+            }
+        }
+        None => groups.push((target.to_string(), vec![id.to_string()])),
+    }
+}
+
+/// The framework's `Date.now()` for a custom resource's `ForceDeploy`: slsx's stand-in for the
+/// time of the run, its instance id (epoch milliseconds; `--instance-id`).
+pub(crate) fn run_time(ctx: &Ctx) -> Value {
+    match ctx.instance_id.trim().parse::<u64>() {
+        Ok(n) => json!(n),
+        Err(_) => json!(ctx.instance_id),
+    }
 }
 
 /// `addCustomResourceToService(…, handler, statements)`: the role (unless a deployment role is
@@ -141,15 +183,24 @@ pub(crate) fn add_to_service(
                 }),
             );
         }
-        // The framework skips a statement whose `Resource` is *the same value* (`===`) as an
-        // existing one's: every compiler builds a new object per statement, so none is skipped.
+        // The framework skips a statement whose `Resource` is the same value (`===`) as that
+        // of one already in the policy: equal strings (`*`, the same ARN) count, objects never
+        // do (every compiler builds new ones).
         if let Some(list) = t
             .resources_mut()
             .get_mut(role_id)
             .and_then(|r| r.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement"))
             .and_then(Value::as_array_mut)
         {
-            list.extend(statements);
+            for stmt in statements {
+                let same = |s: &Value| match (s.get("Resource"), stmt.get("Resource")) {
+                    (Some(Value::String(a)), Some(Value::String(b))) => a == b,
+                    _ => false,
+                };
+                if !list.iter().any(same) {
+                    list.push(stmt);
+                }
+            }
         }
     }
 

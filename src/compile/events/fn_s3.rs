@@ -421,14 +421,7 @@ fn existing_buckets(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 "Event": super::truthy(s3, "event").map(Node::to_json).unwrap_or_else(|| json!("s3:ObjectCreated:*")),
                 "Rules": rules,
             });
-            match per_bucket.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, ids)) => {
-                    if !ids.contains(&id) {
-                        ids.push(id.clone());
-                    }
-                }
-                None => per_bucket.push((key.clone(), vec![id.clone()])),
-            }
+            custom_resources::record(&mut per_bucket, &key, &id);
             if first {
                 let handler = Handler::S3.logical_id();
                 let mut props = Map::new();
@@ -440,7 +433,7 @@ fn existing_buckets(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 props.insert("BucketName".into(), bucket.to_json());
                 props.insert("BucketConfigs".into(), json!([config]));
                 if super::truthy(s3, "forceDeploy").is_some() {
-                    props.insert("ForceDeploy".into(), json!(run_time(ctx)));
+                    props.insert("ForceDeploy".into(), custom_resources::run_time(ctx));
                 }
                 t.merge_resource(
                     &id,
@@ -479,18 +472,7 @@ fn existing_buckets(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         return;
     };
     statements.push(custom_resources::lambda_permission_statement());
-    for (_, ids) in &per_bucket {
-        for pair in ids.windows(2) {
-            if let Some(list) = t
-                .resources_mut()
-                .get_mut(&pair[1])
-                .and_then(|r| r.get_mut("DependsOn"))
-                .and_then(Value::as_array_mut)
-            {
-                list.push(Value::String(pair[0].clone()));
-            }
-        }
-    }
+    custom_resources::chain(t, &per_bucket);
     custom_resources::add_to_service(ctx, t, Handler::S3, statements);
     diags.push(
         Diag::warning(
@@ -500,15 +482,6 @@ fn existing_buckets(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         .label(first, "compiled as `Custom::S3`")
         .help(custom_resources::zip_help(Handler::S3)),
     );
-}
-
-/// The framework's `Date.now()` for `ForceDeploy`: slsx's stand-in for the time of the run, its
-/// instance id (epoch milliseconds).
-fn run_time(ctx: &Ctx) -> Value {
-    match ctx.instance_id.trim().parse::<u64>() {
-        Ok(n) => json!(n),
-        Err(_) => json!(ctx.instance_id),
-    }
 }
 
 #[cfg(test)]

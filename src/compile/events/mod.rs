@@ -13,6 +13,7 @@ pub mod fn_alexa;
 pub mod fn_brokers;
 pub mod fn_cloudwatch_event;
 pub mod fn_cloudwatch_log;
+pub mod fn_cognito;
 pub(crate) mod fn_common;
 pub mod fn_eventbridge;
 pub mod fn_iot;
@@ -59,6 +60,7 @@ pub fn codes() -> Vec<&'static Code> {
         fn_iot::CODES,
         fn_cloudwatch_event::CODES,
         fn_cloudwatch_log::CODES,
+        fn_cognito::CODES,
         fn_sns::CODES,
         fn_stream::CODES,
     ];
@@ -82,6 +84,7 @@ pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     fn_iot::compile_fleet_provisioning(ctx, t, diags);
     fn_cloudwatch_event::compile(ctx, t, diags);
     fn_cloudwatch_log::compile(ctx, t, diags);
+    fn_cognito::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
     fn_sqs::compile(ctx, t, diags);
 }
@@ -118,6 +121,7 @@ const FUNCTION_EVENTS: &[&str] = &[
     "iotFleetProvisioning",
     "cloudwatchEvent",
     "cloudwatchLog",
+    "cognitoUserPool",
     "eventBridge",
     "sqs",
 ];
