@@ -371,6 +371,55 @@ pub fn msk_event_logical_id(function_key: &str, cluster: &str, topic: &str) -> S
     )
 }
 
+/// An alb event's target group: `<NF>Alb[MultiValue]TargetGroup<albId>` (`MultiValue` with
+/// `multiValueHeaders`; albId from the listener ARN, or the listener's `Ref`).
+pub fn alb_target_group_logical_id(function_key: &str, alb_id: &str, multi_value: bool) -> String {
+    format!(
+        "{}Alb{}TargetGroup{alb_id}",
+        normalize_function_name(function_key),
+        if multi_value { "MultiValue" } else { "" }
+    )
+}
+
+/// The target group's `Name` tag (and, md5-hashed, the base of its generated name):
+/// `<service>-<functionKey>-<albId>-[multi-value-]<stage>`.
+pub fn alb_target_group_name_tag_value(
+    service: &str,
+    function_key: &str,
+    alb_id: &str,
+    multi_value: bool,
+    stage: &str,
+) -> String {
+    format!(
+        "{service}-{function_key}-{alb_id}-{}{stage}",
+        if multi_value { "multi-value-" } else { "" }
+    )
+}
+
+/// An alb event's listener rule: `<NF>AlbListenerRule<priority>`.
+pub fn alb_listener_rule_logical_id(function_key: &str, priority: &str) -> String {
+    format!(
+        "{}AlbListenerRule{priority}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function's alb invoke permission: `<NF>LambdaPermissionAlb`.
+pub fn lambda_alb_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionAlb",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function's permission to be registered as a target: `<NF>LambdaPermissionRegisterTarget`.
+pub fn lambda_register_target_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionRegisterTarget",
+        normalize_function_name(function_key)
+    )
+}
+
 /// A topic created for sns events: `SNSTopic<alnum(topicName)>` (`order-events` →
 /// `SNSTopicOrderevents`).
 pub fn topic_logical_id(topic_name: &str) -> String {

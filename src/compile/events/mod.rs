@@ -9,6 +9,7 @@
 
 pub mod cloudwatch;
 pub(crate) mod custom_resources;
+pub mod fn_alb;
 pub mod fn_alexa;
 pub mod fn_brokers;
 pub mod fn_cloudwatch_event;
@@ -55,6 +56,7 @@ pub fn codes() -> Vec<&'static Code> {
         fn_common::CODES,
         fn_sqs::CODES,
         fn_s3::CODES,
+        fn_alb::CODES,
         fn_alexa::CODES,
         fn_brokers::CODES,
         fn_iot::CODES,
@@ -78,6 +80,7 @@ pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     fn_brokers::compile_activemq(ctx, t, diags);
     fn_brokers::compile_rabbitmq(ctx, t, diags);
     fn_brokers::compile_msk(ctx, t, diags);
+    fn_alb::compile(ctx, t, diags);
     fn_alexa::compile_skill(ctx, t, diags);
     fn_alexa::compile_smart_home(ctx, t, diags);
     fn_iot::compile(ctx, t, diags);
@@ -115,6 +118,7 @@ const FUNCTION_EVENTS: &[&str] = &[
     "activemq",
     "rabbitmq",
     "msk",
+    "alb",
     "alexaSkill",
     "alexaSmartHome",
     "iot",
