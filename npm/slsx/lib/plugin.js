@@ -192,7 +192,10 @@ class Slsx {
   }
 
   handle(phase, bin, r) {
-    if (r.error) {
+    // EPIPE with an exit status: the binary ended without reading all of its input (an old
+    // binary rejecting `compile`, say); its exit status and stderr tell what happened.
+    const exitedEarly = r.error && r.error.code === 'EPIPE' && typeof r.status === 'number';
+    if (r.error && !exitedEarly) {
       throw this.fail(`slsx: cannot run "${bin}": ${r.error.message}`);
     }
     const stderr = String(r.stderr || '').trim();
