@@ -420,6 +420,76 @@ pub fn lambda_register_target_permission_logical_id(function_key: &str) -> Strin
     )
 }
 
+/// The websocket API: `WebsocketsApi`.
+pub const WEBSOCKETS_API: &str = "WebsocketsApi";
+/// Its stage: `WebsocketsDeploymentStage`.
+pub const WEBSOCKETS_STAGE: &str = "WebsocketsDeploymentStage";
+/// Its access log group (with `provider.logs.websocket`): `WebsocketsLogGroup`.
+pub const WEBSOCKETS_LOG_GROUP: &str = "WebsocketsLogGroup";
+/// The output with its URL.
+pub const WEBSOCKETS_ENDPOINT_OUTPUT: &str = "ServiceEndpointWebsocket";
+/// The framework's custom resource that sets API Gateway's CloudWatch role (access logs).
+pub const API_GATEWAY_CLOUD_WATCH_ROLE_RESOURCE: &str = "CustomApiGatewayAccountCloudWatchRole";
+/// Its handler's function key: `custom-resource-apigw-cw-role`.
+pub const CUSTOM_RESOURCE_API_GATEWAY_CLOUD_WATCH_ROLE_FUNCTION: &str =
+    "custom-resource-apigw-cw-role";
+
+/// The websocket API's `Name`: `provider.websocketsApiName` when a non-empty string, else
+/// `<stage>-<service>-websockets`.
+pub fn websockets_api_name(name: Option<&str>, service: &str, stage: &str) -> String {
+    match name.filter(|n| !n.is_empty()) {
+        Some(n) => n.to_string(),
+        None => format!("{stage}-{service}-websockets"),
+    }
+}
+
+/// A function's websocket integration: `<NF>WebsocketsIntegration`.
+pub fn websockets_integration_logical_id(function_key: &str) -> String {
+    format!(
+        "{}WebsocketsIntegration",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function's (or a websocket authorizer's) invoke permission:
+/// `<NF>LambdaPermissionWebsockets`.
+pub fn lambda_websockets_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionWebsockets",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A websocket route: the route key with `$` → `S`, `/` → `Slash`, `-` → `Dash`, `_` →
+/// `Underscore`, `.` → `Period`, then `WebsocketsRoute` (`$connect` →
+/// `SconnectWebsocketsRoute`; nothing is upper-cased).
+pub fn websockets_route_logical_id(route: &str) -> String {
+    let key = route
+        .replace('$', "S")
+        .replace('/', "Slash")
+        .replace('-', "Dash")
+        .replace('_', "Underscore")
+        .replace('.', "Period");
+    format!("{key}WebsocketsRoute")
+}
+
+/// Its route response: `<route logical ID>Response`.
+pub fn websockets_route_response_logical_id(route: &str) -> String {
+    format!("{}Response", websockets_route_logical_id(route))
+}
+
+/// A websocket authorizer: `<Norm(name)>WebsocketsAuthorizer`.
+pub fn websockets_authorizer_logical_id(name: &str) -> String {
+    format!("{}WebsocketsAuthorizer", normalize_function_name(name))
+}
+
+/// The websocket deployment: `WebsocketsDeployment` + the base64 sha256 of the API's part of
+/// the template with everything but letters and digits removed.
+pub fn websockets_deployment_logical_id(sha: &str) -> String {
+    let sha: String = sha.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    format!("WebsocketsDeployment{sha}")
+}
+
 /// A topic created for sns events: `SNSTopic<alnum(topicName)>` (`order-events` →
 /// `SNSTopicOrderevents`).
 pub fn topic_logical_id(topic_name: &str) -> String {

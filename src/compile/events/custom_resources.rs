@@ -22,6 +22,8 @@ pub(crate) enum Handler {
     CognitoUserPool,
     /// `custom-resource-event-bridge`, `event-bridge/handler.handler`.
     EventBridge,
+    /// `custom-resource-apigw-cw-role`, `api-gateway-cloud-watch-role/handler.handler`.
+    ApiGatewayCloudWatchRole,
 }
 
 impl Handler {
@@ -31,6 +33,9 @@ impl Handler {
             Handler::S3 => naming::CUSTOM_RESOURCE_S3_FUNCTION,
             Handler::CognitoUserPool => naming::CUSTOM_RESOURCE_COGNITO_USER_POOL_FUNCTION,
             Handler::EventBridge => naming::CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION,
+            Handler::ApiGatewayCloudWatchRole => {
+                naming::CUSTOM_RESOURCE_API_GATEWAY_CLOUD_WATCH_ROLE_FUNCTION
+            }
         }
     }
 
@@ -39,6 +44,7 @@ impl Handler {
             Handler::S3 => "s3/handler.handler",
             Handler::CognitoUserPool => "cognito-user-pool/handler.handler",
             Handler::EventBridge => "event-bridge/handler.handler",
+            Handler::ApiGatewayCloudWatchRole => "api-gateway-cloud-watch-role/handler.handler",
         }
     }
 
@@ -257,4 +263,50 @@ pub(crate) fn add_to_service(
             json!({"Type": "AWS::Logs::LogGroup", "Properties": p}),
         );
     }
+}
+
+/// The framework's `ensureApiGatewayCloudWatchRole` (REST and websocket APIs with access logs):
+/// the `Custom::ApiGatewayAccountRole` resource (with `provider.logs.restApi.role` as its
+/// `RoleArn`) and its handler, once per template (the framework memoizes it), unless
+/// `provider.logs.restApi.roleManagedExternally`. Returns whether it wrote them now.
+pub(crate) fn ensure_api_gateway_cloud_watch_role(ctx: &Ctx, t: &mut Template) -> bool {
+    let rest_api = ctx.provider_at(&["logs", "restApi"]);
+    if rest_api
+        .and_then(|r| r.get("roleManagedExternally"))
+        .is_some_and(Node::is_truthy)
+        || t.has_resource(naming::API_GATEWAY_CLOUD_WATCH_ROLE_RESOURCE)
+    {
+        return false;
+    }
+    let handler = Handler::ApiGatewayCloudWatchRole.logical_id();
+    let mut props = Map::new();
+    props.insert(
+        "ServiceToken".into(),
+        json!({"Fn::GetAtt": [handler, "Arn"]}),
+    );
+    if let Some(r) = rest_api.and_then(|r| r.get("role")) {
+        props.insert("RoleArn".into(), r.to_json());
+    }
+    t.resources_mut().insert(
+        naming::API_GATEWAY_CLOUD_WATCH_ROLE_RESOURCE.into(),
+        json!({"Type": "Custom::ApiGatewayAccountRole", "Version": 1, "Properties": props}),
+    );
+    add_to_service(
+        ctx,
+        t,
+        Handler::ApiGatewayCloudWatchRole,
+        vec![
+            json!({
+                "Effect": "Allow",
+                "Resource": {"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "iam:", {"Ref": "AWS::AccountId"}, "role/*"]]},
+                "Action": ["iam:AttachRolePolicy", "iam:CreateRole", "iam:ListAttachedRolePolicies", "iam:PassRole"],
+            }),
+            json!({
+                "Effect": "Allow",
+                "Resource": {"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "apigateway:*::/account"]]},
+                "Action": ["apigateway:GET", "apigateway:PATCH"],
+            }),
+        ],
+    );
+    true
 }

@@ -23,6 +23,7 @@ pub mod fn_schedule;
 pub mod fn_sns;
 pub mod fn_sqs;
 pub mod fn_stream;
+pub mod fn_websocket;
 pub mod http;
 pub mod http_api;
 pub(crate) mod jsontext;
@@ -65,6 +66,7 @@ pub fn codes() -> Vec<&'static Code> {
         fn_cognito::CODES,
         fn_sns::CODES,
         fn_stream::CODES,
+        fn_websocket::CODES,
     ];
     lists.iter().flat_map(|l| l.iter().copied()).collect()
 }
@@ -74,6 +76,7 @@ pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     check_function_event_kinds(ctx, diags);
     fn_schedule::compile(ctx, t, diags);
     fn_s3::compile(ctx, t, diags);
+    fn_websocket::compile(ctx, t, diags);
     fn_sns::compile(ctx, t, diags);
     fn_stream::compile(ctx, t, diags);
     fn_brokers::compile_kafka(ctx, t, diags);
@@ -112,6 +115,7 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
 const FUNCTION_EVENTS: &[&str] = &[
     "schedule",
     "s3",
+    "websocket",
     "sns",
     "stream",
     "kafka",
