@@ -90,6 +90,33 @@ pub(crate) fn zip_help(handler: Handler) -> String {
     )
 }
 
+/// What an existing-resource event kind (`s3`, `cognitoUserPool`) ends with: the custom
+/// resources of one target chained ([`chain`]), the handler added ([`add_to_service`]), and the
+/// warning (`code`) at the first event that its code comes from `sls package`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn finish_existing(
+    ctx: &Ctx,
+    t: &mut Template,
+    handler: Handler,
+    statements: Vec<Value>,
+    groups: &[(String, Vec<String>)],
+    code: &'static crate::diagnostics::Code,
+    (kind, target, resource_type): (&str, &str, &str),
+    first: crate::source::Span,
+    diags: &mut crate::diagnostics::Diags,
+) {
+    chain(t, groups);
+    add_to_service(ctx, t, handler, statements);
+    diags.push(
+        crate::diagnostics::Diag::warning(
+            code,
+            format!("these {kind} events on existing {target} use the framework's custom resource, whose code slsx cannot build"),
+        )
+        .label(first, format!("compiled as `{resource_type}`"))
+        .help(zip_help(handler)),
+    );
+}
+
 /// Custom resources that configure the same existing resource (bucket, user pool), in
 /// order: each after the first depends on the one before it (against races between them).
 pub(crate) fn chain(t: &mut Template, groups: &[(String, Vec<String>)]) {

@@ -104,14 +104,8 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         } else if !groups.iter().any(|(f, _, _)| *f == e.fkey) {
             groups.push((e.fkey, tg.clone(), e.event_key));
         }
-        let permission = json!({
-            "Type": "AWS::Lambda::Permission",
-            "Properties": {
-                "FunctionName": fn_common::lambda_arn(e.fkey),
-                "Action": "lambda:InvokeFunction",
-                "Principal": "elasticloadbalancing.amazonaws.com",
-            },
-        });
+        let permission =
+            fn_common::invoke_permission(e.fkey, "elasticloadbalancing.amazonaws.com", None);
         let mut alb_permission = permission.clone();
         super::set_property(&mut alb_permission, "SourceArn", json!({"Ref": tg}));
         t.merge_resource(
@@ -427,45 +421,56 @@ fn listener_rule(t: &mut Template, e: &AlbEvent, authorizers: Option<&crate::yam
             .map(Node::to_json)
             .unwrap_or_else(|| json!("deny"));
         order += 1;
-        if auth.get("type").and_then(Node::as_str) == Some("cognito") {
-            let config = super::object(vec![
-                ("UserPoolArn", get("userPoolArn")),
-                ("UserPoolClientId", get("userPoolClientId")),
-                ("UserPoolDomain", get("userPoolDomain")),
-                ("OnUnauthenticatedRequest", Some(on_unauthenticated)),
-                (
-                    "AuthenticationRequestExtraParams",
-                    get("requestExtraParams"),
-                ),
-                ("Scope", get("scope")),
-                ("SessionCookieName", get("sessionCookieName")),
-                ("SessionTimeout", get("sessionTimeout")),
-            ]);
-            actions.push(json!({"Type": "authenticate-cognito", "Order": order, "AuthenticateCognitoConfig": config}));
+        // the settings both kinds share, after their own
+        let shared = [
+            ("OnUnauthenticatedRequest", Some(on_unauthenticated)),
+            (
+                "AuthenticationRequestExtraParams",
+                get("requestExtraParams"),
+            ),
+            ("Scope", get("scope")),
+            ("SessionCookieName", get("sessionCookieName")),
+            ("SessionTimeout", get("sessionTimeout")),
+        ];
+        let cognito = auth.get("type").and_then(Node::as_str) == Some("cognito");
+        let own: Vec<(&str, Option<Value>)> = if cognito {
+            ["userPoolArn", "userPoolClientId", "userPoolDomain"]
+                .into_iter()
+                .map(|k| (k, get(k)))
+                .collect()
         } else {
-            let mut config = super::object(vec![
-                ("AuthorizationEndpoint", get("authorizationEndpoint")),
-                ("ClientId", get("clientId")),
-                ("Issuer", get("issuer")),
-                ("TokenEndpoint", get("tokenEndpoint")),
-                ("UserInfoEndpoint", get("userInfoEndpoint")),
-                ("OnUnauthenticatedRequest", Some(on_unauthenticated)),
-                (
-                    "AuthenticationRequestExtraParams",
-                    get("requestExtraParams"),
-                ),
-                ("Scope", get("scope")),
-                ("SessionCookieName", get("sessionCookieName")),
-                ("SessionTimeout", get("sessionTimeout")),
-            ]);
-            if let Some(o) = config.as_object_mut() {
-                match super::truthy(auth, "clientSecret") {
-                    Some(s) => o.insert("ClientSecret".into(), s.to_json()),
-                    None => o.insert("UseExistingClientSecret".into(), json!(true)),
-                };
-            }
-            actions.push(json!({"Type": "authenticate-oidc", "Order": order, "AuthenticateOidcConfig": config}));
+            [
+                "authorizationEndpoint",
+                "clientId",
+                "issuer",
+                "tokenEndpoint",
+                "userInfoEndpoint",
+            ]
+            .into_iter()
+            .map(|k| (k, get(k)))
+            .collect()
+        };
+        let keys: Vec<String> = own.iter().map(|(k, _)| naming::normalize_name(k)).collect();
+        let mut pairs: Vec<(&str, Option<Value>)> = own
+            .into_iter()
+            .zip(&keys)
+            .map(|((_, v), k)| (k.as_str(), v))
+            .collect();
+        pairs.extend(shared);
+        let mut config = super::object(pairs);
+        if cognito {
+            actions.push(json!({"Type": "authenticate-cognito", "Order": order, "AuthenticateCognitoConfig": config}));
+            continue;
         }
+        if let Some(o) = config.as_object_mut() {
+            match super::truthy(auth, "clientSecret") {
+                Some(s) => o.insert("ClientSecret".into(), s.to_json()),
+                None => o.insert("UseExistingClientSecret".into(), json!(true)),
+            };
+        }
+        actions.push(
+            json!({"Type": "authenticate-oidc", "Order": order, "AuthenticateOidcConfig": config}),
+        );
     }
     let mut forward = Map::new();
     forward.insert("Type".into(), json!("forward"));

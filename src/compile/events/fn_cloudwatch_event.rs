@@ -52,15 +52,11 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             t.merge_resource(&rule_id, value);
             t.merge_resource(
                 &naming::lambda_cloud_watch_event_permission_logical_id(fkey, n),
-                json!({
-                    "Type": "AWS::Lambda::Permission",
-                    "Properties": {
-                        "FunctionName": fn_common::lambda_arn(fkey),
-                        "Action": "lambda:InvokeFunction",
-                        "Principal": "events.amazonaws.com",
-                        "SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]},
-                    },
-                }),
+                fn_common::invoke_permission(
+                    fkey,
+                    "events.amazonaws.com",
+                    Some(json!({"Fn::GetAtt": [rule_id, "Arn"]})),
+                ),
             );
         }
     }

@@ -250,15 +250,13 @@ fn new_pools(ctx: &Ctx, t: &mut Template, triggers: &[Trigger], diags: &mut Diag
     for tr in triggers {
         t.merge_resource(
             &naming::lambda_cognito_user_pool_permission_logical_id(tr.fkey, &tr.pool, &tr.trigger),
-            json!({
-                "Type": "AWS::Lambda::Permission",
-                "Properties": {
-                    "FunctionName": fn_common::lambda_arn(tr.fkey),
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "cognito-idp.amazonaws.com",
-                    "SourceArn": {"Fn::GetAtt": [naming::cognito_user_pool_logical_id(&tr.pool), "Arn"]},
-                },
-            }),
+            fn_common::invoke_permission(
+                tr.fkey,
+                "cognito-idp.amazonaws.com",
+                Some(
+                    json!({"Fn::GetAtt": [naming::cognito_user_pool_logical_id(&tr.pool), "Arn"]}),
+                ),
+            ),
         );
     }
 }
@@ -381,14 +379,15 @@ fn existing_pools(ctx: &Ctx, t: &mut Template, triggers: &[Trigger], diags: &mut
         "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/*"},
         "Action": ["iam:PassRole"],
     }));
-    custom_resources::chain(t, &per_pool);
-    custom_resources::add_to_service(ctx, t, Handler::CognitoUserPool, statements);
-    diags.push(
-        Diag::warning(
-            &CUSTOM_RESOURCE,
-            "these cognitoUserPool events on existing pools use the framework's custom resource, whose code slsx cannot build",
-        )
-        .label(first_event, "compiled as `Custom::CognitoUserPool`")
-        .help(custom_resources::zip_help(Handler::CognitoUserPool)),
+    custom_resources::finish_existing(
+        ctx,
+        t,
+        Handler::CognitoUserPool,
+        statements,
+        &per_pool,
+        &CUSTOM_RESOURCE,
+        ("cognitoUserPool", "pools", "Custom::CognitoUserPool"),
+        first_event,
+        diags,
     );
 }

@@ -28,6 +28,20 @@ pub(crate) fn lambda_arn(fkey: &str) -> Value {
     json!({"Fn::GetAtt": [naming::lambda_logical_id(fkey), "Arn"]})
 }
 
+/// `AWS::Lambda::Permission` for `principal` to invoke the function, from `source_arn` when
+/// given (the properties in the framework's usual order: FunctionName, Action, Principal,
+/// SourceArn).
+pub(crate) fn invoke_permission(fkey: &str, principal: &str, source_arn: Option<Value>) -> Value {
+    let mut props = serde_json::Map::new();
+    props.insert("FunctionName".into(), lambda_arn(fkey));
+    props.insert("Action".into(), json!("lambda:InvokeFunction"));
+    props.insert("Principal".into(), json!(principal));
+    if let Some(a) = source_arn {
+        props.insert("SourceArn".into(), a);
+    }
+    json!({"Type": "AWS::Lambda::Permission", "Properties": props})
+}
+
 /// The function's custom execution role (`getCustomExecutionRole`): its `role`, else an
 /// existing `provider.iam.role`, else `provider.role`.
 fn custom_role<'a>(ctx: &Ctx<'a>, f: &'a Node) -> Option<&'a Node> {

@@ -49,24 +49,20 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             );
             t.merge_resource(
                 &naming::lambda_iot_permission_logical_id(fkey, n),
-                json!({
-                    "Type": "AWS::Lambda::Permission",
-                    "Properties": {
-                        "FunctionName": fn_common::lambda_arn(fkey),
-                        "Action": "lambda:InvokeFunction",
-                        "Principal": "iot.amazonaws.com",
-                        "SourceArn": {"Fn::Join": ["", [
-                            "arn:",
-                            {"Ref": "AWS::Partition"},
-                            ":iot:",
-                            {"Ref": "AWS::Region"},
-                            ":",
-                            {"Ref": "AWS::AccountId"},
-                            ":rule/",
-                            {"Ref": rule_id},
-                        ]]},
-                    },
-                }),
+                fn_common::invoke_permission(
+                    fkey,
+                    "iot.amazonaws.com",
+                    Some(json!({"Fn::Join": ["", [
+                        "arn:",
+                        {"Ref": "AWS::Partition"},
+                        ":iot:",
+                        {"Ref": "AWS::Region"},
+                        ":",
+                        {"Ref": "AWS::AccountId"},
+                        ":rule/",
+                        {"Ref": rule_id},
+                    ]]})),
+                ),
             );
         }
     }
@@ -236,14 +232,7 @@ pub fn compile_fleet_provisioning(ctx: &Ctx, t: &mut Template, diags: &mut Diags
         );
         res.insert(
             permission_id,
-            json!({
-                "Type": "AWS::Lambda::Permission",
-                "Properties": {
-                    "FunctionName": fn_common::lambda_arn(fkey),
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "iot.amazonaws.com",
-                },
-            }),
+            fn_common::invoke_permission(fkey, "iot.amazonaws.com", None),
         );
     }
 }

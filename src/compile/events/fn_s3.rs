@@ -351,16 +351,15 @@ fn new_buckets(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     for (fkey, name) in &enabled {
         t.merge_resource(
             &permission_id(fkey, name),
-            json!({
-                "Type": "AWS::Lambda::Permission",
-                "Properties": {
-                    "FunctionName": super::fn_common::lambda_arn(fkey),
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "s3.amazonaws.com",
-                    "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, format!(":s3:::{name}")]]},
-                    "SourceAccount": {"Ref": "AWS::AccountId"},
-                },
-            }),
+            {
+                let mut p = super::fn_common::invoke_permission(
+                    fkey,
+                    "s3.amazonaws.com",
+                    Some(json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, format!(":s3:::{name}")]]})),
+                );
+                super::set_property(&mut p, "SourceAccount", json!({"Ref": "AWS::AccountId"}));
+                p
+            },
         );
     }
 }
@@ -472,15 +471,16 @@ fn existing_buckets(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         return;
     };
     statements.push(custom_resources::lambda_permission_statement());
-    custom_resources::chain(t, &per_bucket);
-    custom_resources::add_to_service(ctx, t, Handler::S3, statements);
-    diags.push(
-        Diag::warning(
-            &CUSTOM_RESOURCE,
-            "these s3 events on existing buckets use the framework's custom resource, whose code slsx cannot build",
-        )
-        .label(first, "compiled as `Custom::S3`")
-        .help(custom_resources::zip_help(Handler::S3)),
+    custom_resources::finish_existing(
+        ctx,
+        t,
+        Handler::S3,
+        statements,
+        &per_bucket,
+        &CUSTOM_RESOURCE,
+        ("s3", "buckets", "Custom::S3"),
+        first,
+        diags,
     );
 }
 

@@ -188,15 +188,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             };
             t.merge_resource(
                 &naming::lambda_sns_permission_logical_id(fkey, &topic.name),
-                json!({
-                    "Type": "AWS::Lambda::Permission",
-                    "Properties": {
-                        "FunctionName": endpoint,
-                        "Action": "lambda:InvokeFunction",
-                        "Principal": "sns.amazonaws.com",
-                        "SourceArn": source_arn,
-                    },
-                }),
+                fn_common::invoke_permission(fkey, "sns.amazonaws.com", Some(source_arn)),
             );
         }
     }

@@ -111,28 +111,9 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
     http_api::compile(ctx, t, diags);
 }
 
-/// The function event types slsx compiles.
-const FUNCTION_EVENTS: &[&str] = &[
-    "schedule",
-    "s3",
-    "websocket",
-    "sns",
-    "stream",
-    "kafka",
-    "activemq",
-    "rabbitmq",
-    "msk",
-    "alb",
-    "alexaSkill",
-    "alexaSmartHome",
-    "iot",
-    "iotFleetProvisioning",
-    "cloudwatchEvent",
-    "cloudwatchLog",
-    "cognitoUserPool",
-    "eventBridge",
-    "sqs",
-];
+/// The function event types slsx does not compile (every other one of [`FRAMEWORK_EVENTS`]
+/// it does).
+const UNSUPPORTED_FUNCTION_EVENTS: [&str; 3] = ["http", "cloudFront", "httpApi"];
 
 /// Every function event type of the framework (3.40). Other keys are not events at all: the
 /// framework ignores them, and the configuration check already warns about them.
@@ -202,7 +183,7 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                     );
                     continue;
                 }
-                if FUNCTION_EVENTS.contains(&kind.as_str()) {
+                if !UNSUPPORTED_FUNCTION_EVENTS.contains(&kind.as_str()) {
                     continue;
                 }
                 diags.push(
@@ -218,8 +199,9 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                         "slsx compiles the function events {} only; the resources of this \
                          `{kind}` event would be missing from the template. Package this \
                          service with `sls package`, or remove the event{}",
-                        FUNCTION_EVENTS
+                        FRAMEWORK_EVENTS
                             .iter()
+                            .filter(|k| !UNSUPPORTED_FUNCTION_EVENTS.contains(k))
                             .map(|k| format!("`{k}`"))
                             .collect::<Vec<_>>()
                             .join(", "),
