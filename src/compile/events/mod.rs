@@ -9,6 +9,7 @@
 
 pub mod cloudwatch;
 pub mod fn_eventbridge;
+pub mod fn_http_api;
 pub mod fn_schedule;
 pub mod http;
 pub mod http_api;
@@ -40,6 +41,7 @@ pub fn codes() -> Vec<&'static Code> {
         http_api::CODES,
         fn_schedule::CODES,
         fn_eventbridge::CODES,
+        fn_http_api::CODES,
     ];
     lists.iter().flat_map(|l| l.iter().copied()).collect()
 }
@@ -49,6 +51,7 @@ pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     check_function_event_kinds(ctx, diags);
     fn_schedule::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
+    fn_http_api::compile(ctx, t, diags);
 }
 
 /// serverless-step-functions' compileEvents: schedule, http, cloudwatchEvent / eventBridge;
@@ -68,7 +71,7 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
 }
 
 /// The function event types slsx compiles.
-const FUNCTION_EVENTS: [&str; 2] = ["schedule", "eventBridge"];
+const FUNCTION_EVENTS: [&str; 3] = ["schedule", "eventBridge", "httpApi"];
 
 /// Every function event type of the framework (3.40). Other keys are not events at all: the
 /// framework ignores them, and the configuration check already warns about them.
