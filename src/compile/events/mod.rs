@@ -1,14 +1,17 @@
 //! `package:compileEvents`: the framework's function events, then the plugin's state-machine
 //! events. (issue #4)
 //!
-//! slsx compiles the function events `schedule` ([`fn_schedule`]) and `eventBridge`
-//! ([`fn_eventbridge`]); every other function event type is reported as unsupported (the
-//! template would silently lack its resources otherwise). The state-machine events are the
+//! slsx compiles the function events `schedule` ([`fn_schedule`]), `http` ([`fn_http`]),
+//! `eventBridge` ([`fn_eventbridge`]) and `httpApi` ([`fn_http_api`]); every other function
+//! event type is reported as unsupported (the template would silently lack its resources
+//! otherwise). The state-machine events are the
 //! plugin's `schedule` ([`schedule`]), `http` ([`http`]) and `cloudwatchEvent` / `eventBridge`
 //! ([`cloudwatch`]), then slsx's own `httpApi` ([`http_api`], which the plugin does not have).
 
 pub mod cloudwatch;
+pub(crate) mod custom_resources;
 pub mod fn_eventbridge;
+pub mod fn_http;
 pub mod fn_http_api;
 pub mod fn_schedule;
 pub mod http;
@@ -41,15 +44,18 @@ pub fn codes() -> Vec<&'static Code> {
         http_api::CODES,
         fn_schedule::CODES,
         fn_eventbridge::CODES,
+        fn_http::CODES,
         fn_http_api::CODES,
     ];
     lists.iter().flat_map(|l| l.iter().copied()).collect()
 }
 
-/// The framework's event compilers, in its order (schedule, …, eventBridge).
+/// The framework's event compilers, in its order (schedule, s3, apiGateway (`http`), …,
+/// eventBridge, sqs, cloudFront, httpApi).
 pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     check_function_event_kinds(ctx, diags);
     fn_schedule::compile(ctx, t, diags);
+    fn_http::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
     fn_http_api::compile(ctx, t, diags);
 }
@@ -71,7 +77,7 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
 }
 
 /// The function event types slsx compiles.
-const FUNCTION_EVENTS: [&str; 3] = ["schedule", "eventBridge", "httpApi"];
+const FUNCTION_EVENTS: [&str; 4] = ["schedule", "http", "eventBridge", "httpApi"];
 
 /// Every function event type of the framework (3.40). Other keys are not events at all: the
 /// framework ignores them, and the configuration check already warns about them.
@@ -154,15 +160,14 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                         format!("`{kind}` event of function `{fkey}`"),
                     )
                     .help(format!(
-                        "slsx compiles the function events `schedule` and `eventBridge` only; the \
-                         resources of this `{kind}` event would be missing from the template. \
-                         Package this service with `sls package`, or remove the event{}",
-                        if kind == "http" {
-                            " (a state machine's `http` event is compiled, if a state machine \
-                             can serve this endpoint)"
-                        } else {
-                            ""
-                        }
+                        "slsx compiles the function events {}; the resources of this `{kind}` \
+                         event would be missing from the template. Package this service with \
+                         `sls package`, or remove the event",
+                        FUNCTION_EVENTS
+                            .iter()
+                            .map(|e| format!("`{e}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                 );
             }

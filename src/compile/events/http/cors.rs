@@ -71,46 +71,12 @@ pub fn compile(api: &Api, t: &mut Template) {
                 format!("'{}'", crate::yaml::js_to_string(n)),
             ));
         }
-        let mut declared = Map::new();
-        let mut values = Map::new();
-        for (h, v) in headers {
-            declared.insert(format!("method.response.header.{h}"), Value::Bool(true));
-            values.insert(format!("method.response.header.{h}"), Value::String(v));
-        }
-        let props = obj([
-            ("AuthorizationType", s("NONE")),
-            ("HttpMethod", s("OPTIONS")),
-            (
-                "MethodResponses",
-                Value::Array(vec![obj([
-                    ("StatusCode", s("200")),
-                    ("ResponseParameters", Value::Object(declared)),
-                    ("ResponseModels", Value::Object(Map::new())),
-                ])]),
-            ),
-            ("RequestParameters", Value::Object(Map::new())),
-            (
-                "Integration",
-                obj([
-                    ("Type", s("MOCK")),
-                    (
-                        "RequestTemplates",
-                        obj([("application/json", s("{statusCode:200}"))]),
-                    ),
-                    ("ContentHandling", s("CONVERT_TO_TEXT")),
-                    (
-                        "IntegrationResponses",
-                        Value::Array(vec![obj([
-                            ("StatusCode", s("200")),
-                            ("ResponseParameters", Value::Object(values)),
-                            ("ResponseTemplates", obj([("application/json", s(""))])),
-                        ])]),
-                    ),
-                ]),
-            ),
-            ("ResourceId", api.resource_id(path).unwrap_or(Value::Null)),
-            ("RestApiId", api.rest_api_id.clone()),
-        ]);
+        let props = preflight_properties(
+            &headers,
+            String::new(),
+            api.resource_id(path).unwrap_or(Value::Null),
+            api.rest_api_id.clone(),
+        );
         t.merge_resource(
             &id,
             obj([
@@ -119,4 +85,61 @@ pub fn compile(api: &Api, t: &mut Template) {
             ]),
         );
     }
+}
+
+/// The `Properties` of a CORS preflight method (the framework's shape, which the plugin
+/// copied): a `MOCK` integration answering 200 with `headers` (name, quoted value), and
+/// `response_template` as its `application/json` response template.
+pub(crate) fn preflight_properties(
+    headers: &[(&str, String)],
+    response_template: String,
+    resource_id: Value,
+    rest_api_id: Value,
+) -> Value {
+    let mut declared = Map::new();
+    let mut values = Map::new();
+    for (h, v) in headers {
+        declared.insert(format!("method.response.header.{h}"), Value::Bool(true));
+        values.insert(
+            format!("method.response.header.{h}"),
+            Value::String(v.clone()),
+        );
+    }
+    obj([
+        ("AuthorizationType", s("NONE")),
+        ("HttpMethod", s("OPTIONS")),
+        (
+            "MethodResponses",
+            Value::Array(vec![obj([
+                ("StatusCode", s("200")),
+                ("ResponseParameters", Value::Object(declared)),
+                ("ResponseModels", Value::Object(Map::new())),
+            ])]),
+        ),
+        ("RequestParameters", Value::Object(Map::new())),
+        (
+            "Integration",
+            obj([
+                ("Type", s("MOCK")),
+                (
+                    "RequestTemplates",
+                    obj([("application/json", s("{statusCode:200}"))]),
+                ),
+                ("ContentHandling", s("CONVERT_TO_TEXT")),
+                (
+                    "IntegrationResponses",
+                    Value::Array(vec![obj([
+                        ("StatusCode", s("200")),
+                        ("ResponseParameters", Value::Object(values)),
+                        (
+                            "ResponseTemplates",
+                            obj([("application/json", Value::String(response_template))]),
+                        ),
+                    ])]),
+                ),
+            ]),
+        ),
+        ("ResourceId", resource_id),
+        ("RestApiId", rest_api_id),
+    ])
 }

@@ -14,18 +14,18 @@
 //! problems and adds nothing.
 
 mod api_keys;
-mod authorizers;
-mod cors;
-mod deployment;
+pub(crate) mod authorizers;
+pub(crate) mod cors;
+pub(crate) mod deployment;
 mod methods;
-mod resources;
-mod rest_api;
+pub(crate) mod resources;
+pub(crate) mod rest_api;
 mod role;
 mod sync;
 mod templates;
-mod util;
-mod validate;
-mod validators;
+pub(crate) mod util;
+pub(crate) mod validate;
+pub(crate) mod validators;
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -71,7 +71,7 @@ pub mod codes {
 }
 
 /// What the pipeline steps share (the plugin keeps these on `this`).
-pub(super) struct Api<'a> {
+pub(crate) struct Api<'a> {
     pub ctx: &'a Ctx<'a>,
     pub events: Vec<validate::Event<'a>>,
     /// CORS preflight settings by path, in JavaScript object order.
@@ -115,7 +115,6 @@ impl<'a> Api<'a> {
 /// Compiles every state machine's http events into the template.
 pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let errors_before = diags.error_count();
-    rest_api::framework_checks(ctx, diags);
     let validated = validate::collect(ctx, diags);
     if validated.events.is_empty() {
         return;
@@ -144,9 +143,19 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
 
     // every check first
     rest_api::check(&api, diags);
-    if let Some(map) = resources::build(&api, diags) {
+    let paths: Vec<resources::EventPath> = api
+        .events
+        .iter()
+        .map(|ev| resources::EventPath {
+            path: ev.path.clone(),
+            name: ev.resource_name_override(),
+            span: ev.path_span,
+        })
+        .collect();
+    let predefined = api.api_gateway(&["restApiResources"]);
+    if let Some(map) = resources::build(&paths, predefined, diags) {
         api.resources = map;
-        resources::check_paths(&api, diags);
+        resources::check_paths(&paths, &api.resources, predefined, diags);
     }
     cors::check(&api, diags);
     validators::check(&api, diags);
@@ -156,7 +165,12 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     }
 
     rest_api::compile(&api, t);
-    resources::compile(&mut api, t);
+    resources::compile(
+        &mut api.resources,
+        &api.root_resource_id,
+        &api.rest_api_id,
+        t,
+    );
     methods::compile(&mut api, t, diags);
     validators::compile(&api, t);
     authorizers::compile(&api, t, diags);
