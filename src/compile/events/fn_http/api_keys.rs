@@ -8,8 +8,8 @@
 use serde_json::{Map, Value, json};
 
 use super::{Api, codes};
+use crate::compile::events::a_kind;
 use crate::compile::events::http::codes as http_codes;
-use crate::compile::events::http::util::a_type;
 use crate::compile::{Template, naming};
 use crate::diagnostics::{Diag, Diags};
 use crate::yaml::{Kind, Node};
@@ -64,7 +64,7 @@ pub fn check(api: &Api, diags: &mut Diags) {
                 &http_codes::API_KEYS,
                 "`provider.apiGateway.apiKeys` must be a list",
             )
-            .label(keys.span, a_type(keys))
+            .label(keys.span, a_kind(keys))
             .help("list the keys: `apiKeys: [my-key, {name: other, value: <20+ chars>}]`"),
         );
         return;
@@ -100,7 +100,7 @@ pub fn check(api: &Api, diags: &mut Diags) {
             _ => {
                 diags.push(
                     Diag::error(&http_codes::API_KEYS, "API keys must be strings or objects")
-                        .label(item.span, a_type(item))
+                        .label(item.span, a_kind(item))
                         .help("write the key's name, or `{name: ..., value: ...}`"),
                 );
                 continue;

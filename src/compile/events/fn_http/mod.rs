@@ -51,8 +51,6 @@ pub mod codes {
         API_KEY_PLAN = "slsx::http::api-key-usage-plan", "An API key that names no usage plan, or that no plan takes, with named usage plans (`usagePlan: [{<name>: …}]`).";
         CUSTOM_RESOURCE = "slsx::http::custom-resource", "`provider.logs.restApi`: the template needs the framework's CloudWatch-role custom resource, whose code (`custom-resources.zip`) only `sls package` builds.";
         STAGE_SETTINGS = "slsx::http::stage-settings", "REST API stage settings (`tracing.apiGateway`, `apiGateway.metrics`, `logs.restApi`) the framework applies with API calls after deployment, not in the template.";
-        METHOD_CONFLICT = "slsx::http::method-conflict", "A state machine's http event on the path and method of a function's: serverless-step-functions merges its method into the function's.";
-        CORS_REPLACED = "slsx::http::cors-replaced", "CORS on a path with both function and state-machine http events: serverless-step-functions' preflight replaces the framework's.";
     }
 }
 

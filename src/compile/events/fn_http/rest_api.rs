@@ -5,8 +5,8 @@ use serde_json::{Map, Value, json};
 
 use super::Api;
 use super::codes;
+use crate::compile::events::a_kind;
 use crate::compile::events::http::codes as http_codes;
-use crate::compile::events::http::util::a_type;
 use crate::compile::{Template, naming};
 use crate::diagnostics::{Diag, Diags};
 use crate::yaml::{Kind, Node, js_to_string};
@@ -44,7 +44,7 @@ pub fn check(api: &Api, diags: &mut Diags) {
                     &http_codes::ENDPOINT_TYPE,
                     format!(
                         "`provider.endpointType` must be a string (found {})",
-                        a_type(et)
+                        a_kind(et)
                     ),
                 )
                 .label(et.span, "not a string")

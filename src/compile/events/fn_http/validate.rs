@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 use super::codes;
 use crate::compile::Ctx;
 use crate::compile::events::http::codes as http_codes;
-use crate::compile::events::http::util::{Item, a_type, span_of, truthy, truthy_at, union};
+use crate::compile::events::http::util::{Item, span_of, truthy, truthy_at, union};
 use crate::compile::events::http::validate::{Authorizer, normalize_integration, read_authorizer};
-use crate::compile::events::{check_keys, event_list};
+use crate::compile::events::{a_kind, check_keys, event_list};
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
 use crate::yaml::{Kind, Mapping, Node, js_to_string};
@@ -323,7 +323,7 @@ fn read_event<'a>(
                     &http_codes::INVALID_EVENT,
                     format!(
                         "the http event of {owner} is {}, not an endpoint",
-                        a_type(node)
+                        a_kind(node)
                     ),
                 )
                 .label(node.span, "neither a `METHOD path` string nor an object")
@@ -364,7 +364,7 @@ fn read_event<'a>(
         None => {
             let found = match (obj, obj.and_then(|m| m.get("path"))) {
                 (None, _) => "no path after the method".to_string(),
-                (_, Some(n)) => a_type(n),
+                (_, Some(n)) => a_kind(n).to_string(),
                 (_, None) => "no `path`".to_string(),
             };
             diags.push(
@@ -398,7 +398,7 @@ fn read_event<'a>(
         }
         None => {
             let found = match obj.and_then(|m| m.get("method")) {
-                Some(n) => a_type(n),
+                Some(n) => a_kind(n).to_string(),
                 None => "no `method`".to_string(),
             };
             diags.push(
@@ -446,7 +446,7 @@ fn read_event<'a>(
         diags.push(
             Diag::warning(
                 &codes::ASYNC_INTEGRATION,
-                format!("`async` with a {} integration: API Gateway invokes the function without waiting, but still expects its response", integration.to_lowercase().replace('_', "-")),
+                format!("`async` with the {} integration: API Gateway invokes the function without waiting, but still expects its response", shown(integration)),
             )
             .label(a.span, "an `Event` invocation")
             .help("`async: true` is meant for the lambda integration (the default when `integration` is left out); a proxy integration answers 502 to an asynchronous invocation"),
@@ -638,7 +638,7 @@ fn read_cors(fkey: &str, method: &str, c: &Node, diags: &mut Diags) -> Option<Co
                         &http_codes::INVALID_CORS,
                         format!(
                             "CORS `{name}` of an http event of function `{fkey}` must be a list (found {})",
-                            a_type(n)
+                            a_kind(n)
                         ),
                     )
                     .label(n.span, "not a list")
@@ -709,6 +709,15 @@ fn read_cors(fkey: &str, method: &str, c: &Node, diags: &mut Diags) -> Option<Co
     })
 }
 
+/// An integration as the user writes it (`lambda-proxy`, `lambda`, `http`, …).
+pub fn shown(integration: &str) -> String {
+    match integration {
+        "AWS" => "lambda".to_string(),
+        "AWS_PROXY" => "lambda-proxy".to_string(),
+        other => other.to_lowercase().replace('_', "-"),
+    }
+}
+
 /// The request keys a proxy integration keeps.
 fn proxy_request_keys(integration: &str) -> &'static [&'static str] {
     if integration == "AWS_PROXY" {
@@ -732,12 +741,7 @@ fn request_response<'a>(
         .and_then(|m| m.get("response"))
         .filter(|r| r.is_truthy());
     let mut ok = true;
-    let name = integration.to_lowercase().replace('_', "-");
-    let shown = match integration {
-        "AWS" => "lambda".to_string(),
-        "AWS_PROXY" => "lambda-proxy".to_string(),
-        _ => name,
-    };
+    let shown = shown(integration);
     for (what, n) in [("request", request), ("response", response)] {
         if let Some(n) = n
             && n.as_map().is_none()
@@ -745,7 +749,7 @@ fn request_response<'a>(
             diags.push(
                 Diag::error(
                     &http_codes::INVALID_VALUE,
-                    format!("`{what}` of an http event of function `{fkey}` must be a mapping (found {})", a_type(n)),
+                    format!("`{what}` of an http event of function `{fkey}` must be a mapping (found {})", a_kind(n)),
                 )
                 .label(n.span, "not a mapping")
                 .help(format!("give the {what}'s settings under `{what}:`")),
@@ -973,7 +977,7 @@ fn read_response<'a>(
                 diags.push(
                     Diag::error(
                         &http_codes::INVALID_VALUE,
-                        format!("`response.statusCodes` of function `{fkey}` must map status codes to responses (found {})", a_type(s)),
+                        format!("`response.statusCodes` of function `{fkey}` must map status codes to responses (found {})", a_kind(s)),
                     )
                     .label(s.span, "not a mapping")
                     .help("write `statusCodes: {200: {pattern: ''}, 400: {pattern: '.*\\[400\\].*'}}`"),
@@ -998,7 +1002,7 @@ fn read_response<'a>(
                     diags.push(
                         Diag::error(
                             &http_codes::INVALID_VALUE,
-                            format!("the `{code}` response of function `{fkey}` must be a mapping (found {})", a_type(&e.value)),
+                            format!("the `{code}` response of function `{fkey}` must be a mapping (found {})", a_kind(&e.value)),
                         )
                         .label(if e.value.is_null() { e.key_span } else { e.value.span }, "not a mapping")
                         .help("give its `pattern` (and `headers`, `template`), e.g. `404: {pattern: '.*\\[404\\].*'}` (the framework crashes on this)"),

@@ -39,6 +39,33 @@ pub fn check(api: &Api, diags: &mut Diags) {
     }
 }
 
+/// A preflight the framework already wrote for the functions' http events on the same path:
+/// the plugin's replaces its headers (with the state machines' methods and origins only).
+pub fn check_framework_preflight(api: &Api, t: &Template, diags: &mut Diags) {
+    for path in api.preflight.keys() {
+        let id = naming::method_logical_id(&api.resource_name(path), "options");
+        if !t.has_resource(&id) {
+            continue;
+        }
+        let Some(ev) = api
+            .events
+            .iter()
+            .find(|e| &e.path == path && e.cors.is_some())
+        else {
+            continue;
+        };
+        let span = ev.get("cors").map(|c| c.span).unwrap_or(ev.node.span);
+        diags.push(
+            Diag::warning(
+                &codes::CORS_REPLACED,
+                format!("the CORS preflight of `/{path}` answers for the state machines' endpoints only"),
+            )
+            .label(span, "serverless-step-functions replaces the functions' preflight with this")
+            .help(format!("`{id}` then allows only the state machines' methods, origins and headers (the functions' CORS settings of this path are lost); give the state machine's event the same CORS settings as the functions', including their methods (`methods: [...]`)")),
+        );
+    }
+}
+
 /// `compileCors`
 pub fn compile(api: &Api, t: &mut Template) {
     for (path, pf) in &api.preflight {

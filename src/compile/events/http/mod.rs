@@ -54,6 +54,8 @@ pub mod codes {
         RESOURCE_ID_REQUIRED = "slsx::http::resource-id-required", "With `provider.apiGateway.restApiResources`, an `http` path needs the resource ID of a parent path that is not given.";
         RESOURCE_NOT_FOUND = "slsx::http::resource-not-found", "An `http` path is missing from the resources the plugin builds from `restApiResources`.";
         INVALID_REST_API_RESOURCES = "slsx::http::invalid-rest-api-resources", "An entry of `provider.apiGateway.restApiResources` without a string `path`.";
+        METHOD_CONFLICT = "slsx::http::method-conflict", "A state machine's http event on the path and method of a function's: serverless-step-functions merges its method into the function's.";
+        CORS_REPLACED = "slsx::http::cors-replaced", "CORS on a path with both function and state-machine http events: serverless-step-functions' preflight replaces the framework's.";
         REST_API_ROOT_REQUIRED = "slsx::http::rest-api-root-resource-id", "`provider.apiGateway.restApiId` without `restApiRootResourceId`, which the framework requires.";
         EXTERNAL_API_SETTING = "slsx::http::external-api-setting", "`provider.tracing.apiGateway` or `provider.logs.restApi` set for an API imported by `restApiId`, which the framework rejects.";
         INVALID_VALUE = "slsx::http::invalid-value", "An `http` event setting of a type the plugin would crash on or copy into a template CloudFormation rejects.";
@@ -160,6 +162,8 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     cors::check(&api, diags);
     validators::check(&api, diags);
     api_keys::check(&api, diags);
+    methods::check_framework_methods(&api, t, diags);
+    cors::check_framework_preflight(&api, t, diags);
     if diags.error_count() > errors_before {
         return;
     }
