@@ -522,6 +522,7 @@ pub mod codes {
             crate::yaml::CODES,
             crate::vars::CODES,
             crate::config::CODES,
+            crate::plugin::CODES,
             crate::asl::CODES,
             crate::asl::lints::CODES,
             crate::check::CODES,

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod check;
+pub mod compile;
 pub mod diff;
 pub mod expand;
 pub mod explain_iam;
@@ -85,6 +86,9 @@ pub enum Command {
     /// Expand a service into its CloudFormation template.
     #[command(after_help = AFTER_HELP)]
     Expand(expand::ExpandArgs),
+    /// Plugin mode: run serverless-step-functions' pass for one hook on a template (JSON in,
+    /// JSON out; used by the npm package's Serverless plugin).
+    Compile(compile::CompileArgs),
     /// Show what changes between two templates, services, or stages of one service.
     #[command(after_help = diff::AFTER_HELP)]
     Diff(diff::DiffArgs),
@@ -349,6 +353,7 @@ where
     let reporter = Reporter::new(cli.color, cli.diagnostics, io);
     match &cli.command {
         Command::Expand(a) => expand::run(a, io, &reporter),
+        Command::Compile(a) => compile::run(a, io, &reporter),
         Command::Diff(a) => diff::run(a, io, &reporter),
         Command::Check(a) => check::run(a, io, &reporter),
         Command::Graph(a) => graph::run(a, io, &reporter),
