@@ -145,15 +145,7 @@ fn endpoints(
             let arn = json!({"Fn::GetAtt": [naming::lambda_logical_id(r.function), "Arn"]});
             t.merge_resource(
                 &naming::lambda_http_api_permission_logical_id(r.function),
-                json!({
-                    "Type": "AWS::Lambda::Permission",
-                    "Properties": {
-                        "FunctionName": arn,
-                        "Action": "lambda:InvokeFunction",
-                        "Principal": "apigateway.amazonaws.com",
-                        "SourceArn": emit::execute_api_source_arn(s.api_id()),
-                    },
-                }),
+                emit::api_gateway_permission(arn.clone(), emit::execute_api_source_arn(s.api_id())),
             );
             let payload = payloads
                 .iter()
@@ -257,6 +249,26 @@ fn js_number(n: &Node) -> f64 {
     }
 }
 
+/// A function's timeout as the framework reads it (`Number(timeout)`, then — with
+/// `or_provider` — `provider.timeout`; 0 and what is not a number count as unset), and where.
+pub(crate) fn timeout_of<'a>(
+    ctx: &Ctx<'a>,
+    function: &str,
+    or_provider: bool,
+) -> Option<(f64, &'a Node)> {
+    let pick = |n: Option<&'a Node>| {
+        n.map(|n| (js_number(n), n))
+            .filter(|(x, _)| *x != 0.0 && !x.is_nan())
+    };
+    pick(ctx.function(function).and_then(|f| f.get("timeout"))).or_else(|| {
+        if or_provider {
+            pick(ctx.provider_at(&["timeout"]))
+        } else {
+            None
+        }
+    })
+}
+
 /// The framework warns when a routed function's timeout (`timeout`, else `provider.timeout`,
 /// else 6) reaches the HTTP API's own 30 seconds.
 fn warn_timeouts(ctx: &Ctx, routes: &[FunctionRoute], diags: &mut Diags) {
@@ -266,13 +278,8 @@ fn warn_timeouts(ctx: &Ctx, routes: &[FunctionRoute], diags: &mut Diags) {
             continue;
         }
         seen.push(r.function);
-        let own = ctx.function(r.function).and_then(|f| f.get("timeout"));
-        let provider = ctx.provider_at(&["timeout"]);
-        let pick = |n: Option<&Node>| n.map(js_number).filter(|x| *x != 0.0 && !x.is_nan());
-        let (timeout, node) = match (pick(own), pick(provider)) {
-            (Some(x), _) => (x, own),
-            (None, Some(x)) => (x, provider),
-            _ => continue,
+        let Some((timeout, node)) = timeout_of(ctx, r.function, true) else {
+            continue;
         };
         if timeout < 30.0 {
             continue;
@@ -287,9 +294,7 @@ fn warn_timeouts(ctx: &Ctx, routes: &[FunctionRoute], diags: &mut Diags) {
             },
         )
         .label(r.spec.span, "an HTTP API route of the function");
-        if let Some(n) = node {
-            d = d.secondary(n.span, "the timeout");
-        }
+        d = d.secondary(node.span, "the timeout");
         diags.push(d.help(
             "the endpoint answers 503 while the invocation may still succeed; keep the function's timeout under 30 seconds (the framework warns about this too)",
         ));
@@ -300,17 +305,7 @@ fn warn_timeouts(ctx: &Ctx, routes: &[FunctionRoute], diags: &mut Diags) {
 mod tests {
     use super::*;
 
-    /// Expands a service given as text; returns the template (or null) and the codes.
-    fn expand(yaml: &str) -> (Value, Vec<&'static str>) {
-        let input = crate::Input::Text {
-            name: "serverless.yml".into(),
-            dir: std::env::temp_dir(),
-            text: yaml.to_string(),
-        };
-        let e = crate::expand(&input, &crate::Options::default());
-        let codes = e.diags.iter().map(|d| d.code.id).collect();
-        (e.template.unwrap_or(Value::Null), codes)
-    }
+    use crate::compile::events::tests::expand;
 
     const BOTH: &str = "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors: true\nplugins: [serverless-step-functions]\nfunctions:\n  f:\n    handler: h.h\n    events:\n      - httpApi: 'GET /a'\nstepFunctions:\n  stateMachines:\n    m:\n      definition: {StartAt: A, States: {A: {Type: Succeed}}}\n      events:\n        - httpApi: ";
 

@@ -552,8 +552,9 @@ mod tests {
             assert_same(&t, &expected, &ids);
         }
     }
-    /// Expands a service given as text; returns the template and the diagnostic codes.
-    fn expand(yaml: &str) -> (Value, Vec<&'static str>) {
+    /// Expands a service given as text; returns the template (or null) and the diagnostic
+    /// codes.
+    pub(super) fn expand(yaml: &str) -> (Value, Vec<&'static str>) {
         let input = crate::Input::Text {
             name: "serverless.yml".into(),
             dir: std::env::temp_dir(),

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Api, codes};
 use crate::compile::events::a_kind;
+use crate::compile::events::http::api_keys::defined;
 use crate::compile::events::http::codes as http_codes;
 use crate::compile::{Template, naming};
 use crate::diagnostics::{Diag, Diags};
@@ -161,17 +162,6 @@ fn api_key(api: &Api, key: &Node) -> Value {
         "Properties": Value::Object(p),
         "DependsOn": api.deployment_id,
     })
-}
-
-/// `_.merge({A: a}, {B: b}, …)`: the keys whose value is given.
-fn defined(pairs: &[(&str, Option<&Node>)]) -> Value {
-    let mut m = Map::new();
-    for (k, v) in pairs {
-        if let Some(v) = v {
-            m.insert(k.to_string(), v.to_json());
-        }
-    }
-    Value::Object(m)
 }
 
 fn quota_throttle(p: &mut Map<String, Value>, quota: Option<&Node>, throttle: Option<&Node>) {

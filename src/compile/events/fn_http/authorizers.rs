@@ -11,6 +11,7 @@ use super::validate::Event;
 use super::{Api, codes};
 use crate::compile::events::http::authorizers::{properties, write};
 use crate::compile::events::http::validate::{Arn, Authorizer, is_cognito_arn};
+use crate::compile::events::http_api::emit::{api_gateway_permission, execute_api_arn};
 use crate::compile::{Template, naming};
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
@@ -142,20 +143,9 @@ pub fn compile(api: &Api, t: &mut Template) {
     }
 }
 
-/// `AWS::Lambda::Permission` letting API Gateway invoke `function`.
+/// `AWS::Lambda::Permission` letting the REST API invoke `function`.
 fn permission(function: Value, rest_api_id: &Value) -> Value {
-    json!({
-        "Type": "AWS::Lambda::Permission",
-        "Properties": {
-            "FunctionName": function,
-            "Action": "lambda:InvokeFunction",
-            "Principal": "apigateway.amazonaws.com",
-            "SourceArn": {"Fn::Join": ["", [
-                "arn:", {"Ref": "AWS::Partition"}, ":execute-api:", {"Ref": "AWS::Region"}, ":",
-                {"Ref": "AWS::AccountId"}, ":", rest_api_id, "/*/*",
-            ]]},
-        },
-    })
+    api_gateway_permission(function, execute_api_arn(rest_api_id.clone(), "/*/*"))
 }
 
 /// `compilePermissions`: per event, the function's permission (replaced in place by the

@@ -74,7 +74,7 @@ pub fn compile(api: &mut Api, t: &mut Template) {
         let props = preflight_properties(
             &headers,
             template,
-            api.resource_id(path),
+            api.resource_id(path).unwrap_or(serde_json::Value::Null),
             api.rest_api_id.clone(),
         );
         ids.push(id.clone());

@@ -118,7 +118,10 @@ pub fn compile(api: &mut Api, t: &mut Template) {
         let mut props = Map::new();
         props.insert("HttpMethod".into(), json!(ev.method.to_uppercase()));
         props.insert("RequestParameters".into(), Value::Object(parameters));
-        props.insert("ResourceId".into(), api.resource_id(&ev.path));
+        props.insert(
+            "ResourceId".into(),
+            api.resource_id(&ev.path).unwrap_or(Value::Null),
+        );
         props.insert("RestApiId".into(), api.rest_api_id.clone());
         if let Some(o) = ev.get("operationId").filter(|n| !n.is_null()) {
             props.insert("OperationName".into(), o.to_json());

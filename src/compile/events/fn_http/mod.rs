@@ -24,12 +24,11 @@ mod stage;
 mod templates;
 mod validate;
 
-use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::http::resources::{self, EventPath, ResourceMap};
-use super::http::util::{get_att, js_ordered, reference};
-use crate::compile::{Ctx, Template, naming};
+use super::http::ApiOf;
+use super::http::resources::EventPath;
+use crate::compile::{Ctx, Template};
 use crate::diagnostics::Diags;
 use crate::yaml::Node;
 
@@ -47,6 +46,7 @@ pub mod codes {
         ASYNC_INTEGRATION = "slsx::http::async-integration", "`async: true` with an integration other than `lambda`: the invocation is asynchronous but a response is still expected.";
         AUTHORIZER_COLLISION = "slsx::http::authorizer-collision", "Different authorizers whose authorizer or permission logical IDs are the same: the framework merges them, and one endpoint is authorized by the other's Lambda.";
         AUTHORIZER_MERGED = "slsx::http::authorizer-merged", "One authorizer used with different settings: the framework merges them into one resource (the last setting wins for every endpoint).";
+        TIMEOUT = "slsx::http::timeout", "A function with synchronous http events whose timeout is over 30 seconds (API Gateway ends the request first; the framework warns too).";
         CORS_CREDENTIALS = "slsx::http::cors-credentials-header", "`cors.allowCredentials` with a response mapping: the framework maps `Access-Control-Allow-Credentials` to the unquoted `true`, which API Gateway does not read as a value.";
         API_KEY_PLAN = "slsx::http::api-key-usage-plan", "An API key that names no usage plan, or that no plan takes, with named usage plans (`usagePlan: [{<name>: …}]`).";
         CUSTOM_RESOURCE = "slsx::http::custom-resource", "`provider.logs.restApi`: the template needs the framework's CloudWatch-role custom resource, whose code (`custom-resources.zip`) only `sls package` builds.";
@@ -54,47 +54,10 @@ pub mod codes {
     }
 }
 
-/// What the pipeline steps share (the framework keeps these on `this`).
-pub(super) struct Api<'a> {
-    pub ctx: &'a Ctx<'a>,
-    pub events: Vec<validate::Event<'a>>,
-    /// CORS preflight settings by path, in JavaScript object order.
-    pub preflight: IndexMap<String, validate::Preflight>,
-    /// `provider.apiGateway.restApiId`, else `{Ref: ApiGatewayRestApi}`.
-    pub rest_api_id: Value,
-    /// `None` when `restApiId` is given (then no REST API is created).
-    pub rest_api_logical_id: Option<&'static str>,
-    /// `provider.apiGateway.restApiRootResourceId`, else the API's `RootResourceId`.
-    pub root_resource_id: Value,
-    pub resources: ResourceMap,
-    /// The preflight methods, then every event's method, in order (duplicates kept).
-    pub method_ids: Vec<String>,
-    pub deployment_id: String,
-}
+/// The framework's pipeline state.
+pub(super) type Api<'a> = ApiOf<'a, validate::Event<'a>, validate::Preflight>;
 
-impl<'a> Api<'a> {
-    /// `getResourceId(path)`: the root for `""`.
-    pub fn resource_id(&self, path: &str) -> Value {
-        if path.is_empty() {
-            return self.root_resource_id.clone();
-        }
-        self.resources.resource_id(path).unwrap_or(Value::Null)
-    }
-
-    /// `getResourceName(path)`: `""` for the root.
-    pub fn resource_name(&self, path: &str) -> String {
-        if path.is_empty() {
-            return String::new();
-        }
-        self.resources.name(path).unwrap_or_default()
-    }
-
-    pub fn api_gateway(&self, path: &[&str]) -> Option<&'a Node> {
-        let mut p = vec!["apiGateway"];
-        p.extend_from_slice(path);
-        self.ctx.provider_at(&p)
-    }
-
+impl Api<'_> {
     /// The resource tree's view of the events.
     fn paths(&self) -> Vec<EventPath> {
         self.events
@@ -120,36 +83,12 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     if validated.events.is_empty() {
         return;
     }
-    let rest_api_given = ctx
-        .provider_at(&["apiGateway", "restApiId"])
-        .filter(|n| n.is_truthy());
-    let root_given = ctx
-        .provider_at(&["apiGateway", "restApiRootResourceId"])
-        .filter(|n| n.is_truthy());
-    let mut api = Api {
-        ctx,
-        events: validated.events,
-        preflight: js_ordered(validated.preflight),
-        rest_api_id: rest_api_given
-            .map(Node::to_json)
-            .unwrap_or_else(|| reference(naming::REST_API)),
-        rest_api_logical_id: rest_api_given.is_none().then_some(naming::REST_API),
-        root_resource_id: root_given
-            .map(Node::to_json)
-            .unwrap_or_else(|| get_att(naming::REST_API, "RootResourceId")),
-        resources: ResourceMap::default(),
-        method_ids: Vec::new(),
-        deployment_id: String::new(),
-    };
+    let mut api = Api::new(ctx, validated.events, validated.preflight);
 
     // every check first
     rest_api::check(&api, diags);
     let paths = api.paths();
-    let predefined = api.api_gateway(&["restApiResources"]);
-    if let Some(map) = resources::build(&paths, predefined, diags) {
-        api.resources = map;
-        resources::check_paths(&paths, &api.resources, predefined, diags);
-    }
+    api.build_resources(&paths, diags);
     methods::check(&api, diags);
     authorizers::check(&api, diags);
     api_keys::check(&api, diags);
@@ -158,12 +97,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     }
 
     rest_api::compile(&api, t);
-    resources::compile(
-        &mut api.resources,
-        &api.root_resource_id,
-        &api.rest_api_id,
-        t,
-    );
+    api.compile_resources(t);
     cors::compile(&mut api, t);
     methods::compile(&mut api, t);
     methods::compile_models(&api, t);

@@ -9,7 +9,10 @@ use super::codes;
 use crate::compile::Ctx;
 use crate::compile::events::http::codes as http_codes;
 use crate::compile::events::http::util::{Item, span_of, truthy, truthy_at, union};
-use crate::compile::events::http::validate::{Authorizer, normalize_integration, read_authorizer};
+use crate::compile::events::http::validate::{
+    Authorizer, Endpoint, ValidatedOf, normalize_integration, read_authorizer, read_endpoint,
+};
+use crate::compile::events::http_api::settings::DEFAULT_CORS_HEADERS;
 use crate::compile::events::{a_kind, check_keys, event_list};
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
@@ -31,21 +34,6 @@ const OPTIONS: [&str; 13] = [
     "request",
     "response",
     "name",
-];
-
-const METHODS: [&str; 8] = [
-    "get", "post", "put", "patch", "options", "head", "delete", "any",
-];
-
-/// The framework's default `Access-Control-Allow-Headers`.
-pub const DEFAULT_CORS_HEADERS: [&str; 7] = [
-    "Content-Type",
-    "X-Amz-Date",
-    "Authorization",
-    "X-Api-Key",
-    "X-Amz-Security-Token",
-    "X-Amz-User-Agent",
-    "X-Amzn-Trace-Id",
 ];
 
 /// The status codes of a `lambda` integration without `response.statusCodes`.
@@ -179,11 +167,8 @@ pub struct Preflight {
     pub cache_control: Option<Node>,
 }
 
-/// All events, and the CORS preflight settings by path (insertion order).
-pub struct Validated<'a> {
-    pub events: Vec<Event<'a>>,
-    pub preflight: IndexMap<String, Preflight>,
-}
+/// The functions' events.
+pub type Validated<'a> = ValidatedOf<Event<'a>, Preflight>;
 
 /// Reads every function's `http` events, reporting every problem.
 pub fn collect<'a>(ctx: &Ctx<'a>, diags: &mut Diags) -> Validated<'a> {
@@ -213,7 +198,41 @@ pub fn collect<'a>(ctx: &Ctx<'a>, diags: &mut Diags) -> Validated<'a> {
     if any {
         check_stage(ctx, diags);
     }
+    warn_timeouts(ctx, &out.events, diags);
     out
+}
+
+/// Like the framework (at deploy), warn when a function with synchronous http events may run
+/// longer than API Gateway waits.
+fn warn_timeouts(ctx: &Ctx, events: &[Event], diags: &mut Diags) {
+    let mut seen: Vec<&str> = Vec::new();
+    for ev in events.iter().filter(|e| !e.is_async()) {
+        if seen.contains(&ev.function) {
+            continue;
+        }
+        seen.push(ev.function);
+        let Some((timeout, node)) =
+            crate::compile::events::fn_http_api::timeout_of(ctx, ev.function, false)
+        else {
+            continue;
+        };
+        if timeout <= 30.0 {
+            continue;
+        }
+        diags.push(
+            Diag::warning(
+                &codes::TIMEOUT,
+                format!(
+                    "the timeout of function `{}` ({} seconds) is longer than API Gateway waits for it",
+                    ev.function,
+                    js_to_string(node)
+                ),
+            )
+            .label(node.span, "the timeout")
+            .secondary(ev.span(), "an http endpoint of the function")
+            .help("API Gateway ends a REST request after 29 seconds: the endpoint answers 504 while the invocation may still succeed; keep the timeout under 30 seconds, or make the endpoint `async: true` (the framework warns about this too)"),
+        );
+    }
 }
 
 /// API Gateway stage names allow `[-_a-zA-Z0-9]` only.
@@ -274,148 +293,27 @@ fn read_event<'a>(
     diags: &mut Diags,
 ) -> Option<Event<'a>> {
     let owner = format!("function `{fkey}`");
-    let (obj, method, path, method_span, path_span): (
-        Option<&Mapping>,
-        Option<String>,
-        Option<String>,
-        Span,
-        Span,
-    ) = match &node.kind {
-        Kind::Map(m) => {
-            check_keys(
-                diags,
-                node,
-                &OPTIONS,
-                "a function `http` event",
-                "the framework ignores it",
-            );
-            if let Some(k) = m.key_span("name") {
-                diags.push(
-                    Diag::warning(
-                        &crate::compile::events::UNKNOWN_KEY,
-                        "`name` is not an option of a function http event, but the framework still names the path's resources after it",
-                    )
-                    .label(k, "renames this path in method logical IDs")
-                    .help("remove it (method logical IDs then follow the path)"),
-                );
-            }
-            (
-                Some(m),
-                m.get("method").and_then(Node::as_str).map(str::to_string),
-                m.get("path").and_then(Node::as_str).map(str::to_string),
-                span_of(Some(m), "method", key_span),
-                span_of(Some(m), "path", key_span),
-            )
-        }
-        Kind::String(s) => {
-            let mut parts = s.split(' ');
-            (
-                None,
-                parts.next().map(str::to_string),
-                parts.next().map(str::to_string),
-                node.span,
-                node.span,
-            )
-        }
-        _ => {
+    let (e, mut ok): (Endpoint, bool) = read_endpoint(&owner, node, key_span, diags)?;
+    let (obj, path, path_span, method) = (e.obj, e.path, e.path_span, e.method);
+    if let Some(m) = obj {
+        check_keys(
+            diags,
+            node,
+            &OPTIONS,
+            "a function `http` event",
+            "the framework ignores it",
+        );
+        if let Some(k) = m.key_span("name") {
             diags.push(
-                Diag::error(
-                    &http_codes::INVALID_EVENT,
-                    format!(
-                        "the http event of {owner} is {}, not an endpoint",
-                        a_kind(node)
-                    ),
+                Diag::warning(
+                    &crate::compile::events::UNKNOWN_KEY,
+                    "`name` is not an option of a function http event, but the framework still names the path's resources after it",
                 )
-                .label(node.span, "neither a `METHOD path` string nor an object")
-                .help("write `http: GET users` or `http: {method: get, path: users}`"),
+                .label(k, "renames this path in method logical IDs")
+                .help("remove it (method logical IDs then follow the path)"),
             );
-            return None;
         }
-    };
-
-    let mut ok = true;
-    let path = match path {
-        Some(p) => {
-            let p = p.strip_prefix('/').unwrap_or(&p);
-            let p = p.strip_suffix('/').unwrap_or(p).to_string();
-            if !p.is_empty() && p.split('/').any(str::is_empty) {
-                diags.push(
-                    Diag::error(
-                        &http_codes::INVALID_PATH,
-                        format!("the http path `{p}` of {owner} has an empty segment"),
-                    )
-                    .label(path_span, "`//` here (after one leading and one trailing `/` are dropped)")
-                    .help("API Gateway rejects a resource with an empty path part; write each segment once, e.g. `users/{id}`"),
-                );
-                ok = false;
-            } else if p.chars().any(char::is_whitespace) {
-                diags.push(
-                    Diag::error(
-                        &http_codes::INVALID_PATH,
-                        format!("the http path `{p}` of {owner} contains white space"),
-                    )
-                    .label(path_span, "not a URL path")
-                    .help("API Gateway rejects a path part with spaces: remove them"),
-                );
-                ok = false;
-            }
-            p
-        }
-        None => {
-            let found = match (obj, obj.and_then(|m| m.get("path"))) {
-                (None, _) => "no path after the method".to_string(),
-                (_, Some(n)) => a_kind(n).to_string(),
-                (_, None) => "no `path`".to_string(),
-            };
-            diags.push(
-                Diag::error(
-                    &http_codes::INVALID_PATH,
-                    format!("missing or invalid `path` in an http event of {owner}"),
-                )
-                .label(path_span, found)
-                .help("give the path as a string: `http: GET users` or `path: users/{id}` (the framework crashes without one)"),
-            );
-            ok = false;
-            String::new()
-        }
-    };
-
-    let method = match method {
-        Some(m) => {
-            let lower = m.to_lowercase();
-            if !METHODS.contains(&lower.as_str()) {
-                diags.push(
-                    Diag::error(
-                        &http_codes::INVALID_METHOD,
-                        format!("`{m}` is not an API Gateway method (function `{fkey}`)"),
-                    )
-                    .label(method_span, "not a method")
-                    .help(format!("use one of: {}", METHODS.join(", "))),
-                );
-                ok = false;
-            }
-            lower
-        }
-        None => {
-            let found = match obj.and_then(|m| m.get("method")) {
-                Some(n) => a_kind(n).to_string(),
-                None => "no `method`".to_string(),
-            };
-            diags.push(
-                Diag::error(
-                    &http_codes::INVALID_METHOD,
-                    format!("missing or invalid `method` in an http event of {owner}"),
-                )
-                .label(method_span, found)
-                .help(format!(
-                    "give the method as a string, one of: {}",
-                    METHODS.join(", ")
-                )),
-            );
-            ok = false;
-            String::new()
-        }
-    };
+    }
 
     // integration
     let integration = match truthy_at(obj, "integration") {
@@ -698,6 +596,16 @@ fn read_cors(fkey: &str, method: &str, c: &Node, diags: &mut Diags) -> Option<Co
         None if truthy_at(Some(m), "origins").is_some() => None,
         None => Some("*".into()),
     };
+    if origin.is_none() && origins.as_ref().is_none_or(Vec::is_empty) {
+        diags.push(
+            Diag::warning(
+                &http_codes::CORS_ORIGIN_UNDEFINED,
+                format!("the CORS settings of an http event of function `{fkey}` allow no origin: the framework answers with `Access-Control-Allow-Origin: 'undefined'`"),
+            )
+            .label(c.span, "`origins` is empty and `origin` not given")
+            .help("list the allowed origins, or remove `origins` (the default is `*`)"),
+        );
+    }
     Some(Cors {
         origin,
         origins,

@@ -207,7 +207,7 @@ pub fn compile(api: &Api, t: &mut Template) {
 }
 
 /// `_.merge({A: a}, {B: b}, …)`: the keys whose value is defined.
-fn defined(pairs: &[(&str, Option<&Node>)]) -> Value {
+pub(crate) fn defined(pairs: &[(&str, Option<&Node>)]) -> Value {
     let mut m = Map::new();
     for (k, v) in pairs {
         if let Some(v) = v {

@@ -173,11 +173,14 @@ pub struct Preflight {
     pub max_age: Option<(Node, Span)>,
 }
 
-/// All events, and the CORS preflight settings by path (insertion order).
-pub struct Validated<'a> {
-    pub events: Vec<Event<'a>>,
-    pub preflight: IndexMap<String, Preflight>,
+/// All events `E`, and the CORS preflight settings `P` by path (insertion order).
+pub struct ValidatedOf<E, P> {
+    pub events: Vec<E>,
+    pub preflight: IndexMap<String, P>,
 }
+
+/// The state machines' events.
+pub type Validated<'a> = ValidatedOf<Event<'a>, Preflight>;
 
 /// Reads every state machine's `http` events, reporting every problem.
 pub fn collect<'a>(ctx: &Ctx<'a>, diags: &mut Diags) -> Validated<'a> {
@@ -257,135 +260,14 @@ fn read_event<'a>(
     key_span: Span,
     diags: &mut Diags,
 ) -> Option<Event<'a>> {
-    let (obj, raw_method, method_span, raw_path, path_span): (
-        Option<&Mapping>,
-        Option<&Node>,
-        Span,
-        Option<&Node>,
-        Span,
-    ) = match &node.kind {
-        Kind::Map(m) => (
-            Some(m),
-            m.get("method"),
-            span_of(Some(m), "method", key_span),
-            m.get("path"),
-            span_of(Some(m), "path", key_span),
-        ),
-        Kind::String(_) => (None, None, node.span, None, node.span),
-        _ => {
-            diags.push(
-                Diag::error(
-                    &codes::INVALID_EVENT,
-                    format!(
-                        "invalid http event in state machine `{key}`: expected a `METHOD path` string or an object, found {}",
-                        node.type_name()
-                    ),
-                )
-                .label(
-                    if node.is_null() { key_span } else { node.span },
-                    "not a string nor an object",
-                )
-                .help("write `http: POST orders` or `http: {method: post, path: orders}`"),
-            );
-            return None;
-        }
-    };
-
-    // string form: "METHOD path" split on single spaces
-    let (method, path) = match (&node.kind, obj) {
-        (Kind::String(s), _) => {
-            let mut parts = s.split(' ');
-            let m = parts.next().map(str::to_string);
-            let p = parts.next().map(str::to_string);
-            (m, p)
-        }
-        (_, Some(_)) => (
-            raw_method.and_then(Node::as_str).map(str::to_string),
-            raw_path.and_then(Node::as_str).map(str::to_string),
-        ),
-        _ => (None, None),
-    };
-
-    let mut ok = true;
-    let path = match path {
-        Some(p) => {
-            let p = p.strip_prefix('/').unwrap_or(&p);
-            let p = p.strip_suffix('/').unwrap_or(p).to_string();
-            if !p.is_empty() && p.split('/').any(str::is_empty) {
-                diags.push(
-                    Diag::error(
-                        &codes::INVALID_PATH,
-                        format!("the http path `{p}` of state machine `{key}` has an empty segment"),
-                    )
-                    .label(path_span, "`//` here (after one leading and one trailing `/` are dropped)")
-                    .help("the plugin would fail on this path or create a resource with an empty path part; write each segment once, e.g. `orders/{id}`"),
-                );
-                ok = false;
-            }
-            p
-        }
-        None => {
-            let found = match (&node.kind, raw_path) {
-                (Kind::String(_), _) => "no path after the method".to_string(),
-                (_, Some(n)) => super::util::a_type(n),
-                (_, None) => "no `path`".to_string(),
-            };
-            diags.push(
-                Diag::error(
-                    &codes::INVALID_PATH,
-                    format!("missing or invalid `path` in an http event of state machine `{key}`"),
-                )
-                .label(path_span, found)
-                .help("give the path as a string: `http: POST orders` or `path: orders/{id}`"),
-            );
-            ok = false;
-            String::new()
-        }
-    };
-
-    let method = match method {
-        Some(m) => {
-            let lower = m.to_lowercase();
-            if !METHODS.contains(&lower.as_str()) {
-                let what = if m.is_empty() {
-                    "an empty API Gateway method".to_string()
-                } else {
-                    format!("invalid API Gateway method `{m}`")
-                };
-                diags.push(
-                    Diag::error(
-                        &codes::INVALID_METHOD,
-                        format!("{what} in state machine `{key}`"),
-                    )
-                    .label(method_span, "not an API Gateway method")
-                    .help(format!("use one of: {}", METHODS.join(", "))),
-                );
-                ok = false;
-            }
-            lower
-        }
-        None => {
-            let found = match raw_method {
-                Some(n) => super::util::a_type(n),
-                None => "no `method`".to_string(),
-            };
-            diags.push(
-                Diag::error(
-                    &codes::INVALID_METHOD,
-                    format!(
-                        "missing or invalid `method` in an http event of state machine `{key}`"
-                    ),
-                )
-                .label(method_span, found)
-                .help(format!(
-                    "give the method as a string, one of: {}",
-                    METHODS.join(", ")
-                )),
-            );
-            ok = false;
-            String::new()
-        }
-    };
+    let owner = format!("state machine `{key}`");
+    let (endpoint, mut ok) = read_endpoint(&owner, node, key_span, diags)?;
+    let Endpoint {
+        obj,
+        path,
+        path_span,
+        method,
+    } = endpoint;
 
     let authorizer = match obj
         .and_then(|m| m.get("authorizer"))
@@ -444,6 +326,173 @@ fn read_event<'a>(
         cors,
         sync,
     })
+}
+
+/// An http event's path and method (`"METHOD path"`, split on single spaces, or
+/// `{method, path}`), the same in the framework and the plugin.
+pub(crate) struct Endpoint<'a> {
+    /// The object form's settings (`None` for `"METHOD path"`).
+    pub obj: Option<&'a Mapping>,
+    /// Without one leading and one trailing `/`.
+    pub path: String,
+    pub path_span: Span,
+    /// Lower case.
+    pub method: String,
+}
+
+/// Reads an http event's path and method, reporting what the compilers would crash on or
+/// write broken: `owner` says whose event it is (``state machine `k` ``, ``function `k` ``).
+/// `None`: not an endpoint at all; `Some((_, false))`: a problem was reported.
+pub(crate) fn read_endpoint<'a>(
+    owner: &str,
+    node: &'a Node,
+    key_span: Span,
+    diags: &mut Diags,
+) -> Option<(Endpoint<'a>, bool)> {
+    let (obj, raw_method, method_span, raw_path, path_span): (
+        Option<&Mapping>,
+        Option<&Node>,
+        Span,
+        Option<&Node>,
+        Span,
+    ) = match &node.kind {
+        Kind::Map(m) => (
+            Some(m),
+            m.get("method"),
+            span_of(Some(m), "method", key_span),
+            m.get("path"),
+            span_of(Some(m), "path", key_span),
+        ),
+        Kind::String(_) => (None, None, node.span, None, node.span),
+        _ => {
+            diags.push(
+                Diag::error(
+                    &codes::INVALID_EVENT,
+                    format!(
+                        "invalid http event in {owner}: expected a `METHOD path` string or an object, found {}",
+                        node.type_name()
+                    ),
+                )
+                .label(
+                    if node.is_null() { key_span } else { node.span },
+                    "not a string nor an object",
+                )
+                .help("write `http: POST orders` or `http: {method: post, path: orders}`"),
+            );
+            return None;
+        }
+    };
+
+    // string form: "METHOD path" split on single spaces
+    let (method, path) = match (&node.kind, obj) {
+        (Kind::String(s), _) => {
+            let mut parts = s.split(' ');
+            let m = parts.next().map(str::to_string);
+            let p = parts.next().map(str::to_string);
+            (m, p)
+        }
+        (_, Some(_)) => (
+            raw_method.and_then(Node::as_str).map(str::to_string),
+            raw_path.and_then(Node::as_str).map(str::to_string),
+        ),
+        _ => (None, None),
+    };
+
+    let mut ok = true;
+    let path = match path {
+        Some(p) => {
+            let p = p.strip_prefix('/').unwrap_or(&p);
+            let p = p.strip_suffix('/').unwrap_or(p).to_string();
+            if !p.is_empty() && p.split('/').any(str::is_empty) {
+                diags.push(
+                    Diag::error(
+                        &codes::INVALID_PATH,
+                        format!("the http path `{p}` of {owner} has an empty segment"),
+                    )
+                    .label(path_span, "`//` here (after one leading and one trailing `/` are dropped)")
+                    .help("API Gateway rejects a resource with an empty path part; write each segment once, e.g. `orders/{id}`"),
+                );
+                ok = false;
+            } else if p.chars().any(char::is_whitespace) {
+                diags.push(
+                    Diag::error(
+                        &codes::INVALID_PATH,
+                        format!("the http path `{p}` of {owner} contains white space"),
+                    )
+                    .label(path_span, "not a URL path")
+                    .help("API Gateway rejects a path part with spaces: remove them"),
+                );
+                ok = false;
+            }
+            p
+        }
+        None => {
+            let found = match (&node.kind, raw_path) {
+                (Kind::String(_), _) => "no path after the method".to_string(),
+                (_, Some(n)) => super::util::a_type(n),
+                (_, None) => "no `path`".to_string(),
+            };
+            diags.push(
+                Diag::error(
+                    &codes::INVALID_PATH,
+                    format!("missing or invalid `path` in an http event of {owner}"),
+                )
+                .label(path_span, found)
+                .help("give the path as a string: `http: POST orders` or `path: orders/{id}`"),
+            );
+            ok = false;
+            String::new()
+        }
+    };
+
+    let method = match method {
+        Some(m) => {
+            let lower = m.to_lowercase();
+            if !METHODS.contains(&lower.as_str()) {
+                let what = if m.is_empty() {
+                    "an empty API Gateway method".to_string()
+                } else {
+                    format!("invalid API Gateway method `{m}`")
+                };
+                diags.push(
+                    Diag::error(&codes::INVALID_METHOD, format!("{what} in {owner}"))
+                        .label(method_span, "not an API Gateway method")
+                        .help(format!("use one of: {}", METHODS.join(", "))),
+                );
+                ok = false;
+            }
+            lower
+        }
+        None => {
+            let found = match raw_method {
+                Some(n) => super::util::a_type(n),
+                None => "no `method`".to_string(),
+            };
+            diags.push(
+                Diag::error(
+                    &codes::INVALID_METHOD,
+                    format!("missing or invalid `method` in an http event of {owner}"),
+                )
+                .label(method_span, found)
+                .help(format!(
+                    "give the method as a string, one of: {}",
+                    METHODS.join(", ")
+                )),
+            );
+            ok = false;
+            String::new()
+        }
+    };
+
+    Some((
+        Endpoint {
+            obj,
+            path,
+            path_span,
+            method,
+        },
+        ok,
+    ))
 }
 
 /// An event's `authorizer` (the plugin's `getAuthorizer`, a copy of the framework's):

@@ -8,14 +8,34 @@ use serde_json::{Map, Value, json};
 
 use super::routes::{Route, RouteAuth};
 use super::settings::{AuthorizerKind, Settings};
+use crate::compile::events::http::authorizers::lambda_uri;
 use crate::compile::{Ctx, Template, naming};
 
 /// `arn:<partition>:execute-api:<region>:<account>:<api id>/*`: what a Lambda permission lets
 /// the HTTP API invoke from.
 pub fn execute_api_source_arn(api_id: Value) -> Value {
+    execute_api_arn(api_id, "/*")
+}
+
+/// `AWS::Lambda::Permission` letting API Gateway invoke `function` from `source_arn` (the
+/// framework's permissions for both its APIs).
+pub fn api_gateway_permission(function: Value, source_arn: Value) -> Value {
+    json!({
+        "Type": "AWS::Lambda::Permission",
+        "Properties": {
+            "FunctionName": function,
+            "Action": "lambda:InvokeFunction",
+            "Principal": "apigateway.amazonaws.com",
+            "SourceArn": source_arn,
+        },
+    })
+}
+
+/// `arn:<partition>:execute-api:<region>:<account>:<api id><suffix>`.
+pub fn execute_api_arn(api_id: Value, suffix: &str) -> Value {
     json!({"Fn::Join": ["", [
         "arn:", {"Ref": "AWS::Partition"}, ":execute-api:", {"Ref": "AWS::Region"}, ":",
-        {"Ref": "AWS::AccountId"}, ":", api_id, "/*",
+        {"Ref": "AWS::AccountId"}, ":", api_id, suffix,
     ]]})
 }
 
@@ -140,25 +160,14 @@ pub fn authorizers(s: &Settings, t: &mut Template) {
                     "AuthorizerPayloadFormatVersion".into(),
                     payload_version.clone(),
                 );
-                p.insert(
-                    "AuthorizerUri".into(),
-                    json!({"Fn::Join": ["", [
-                        "arn:", {"Ref": "AWS::Partition"}, ":apigateway:", {"Ref": "AWS::Region"},
-                        ":lambda:path/2015-03-31/functions/", function, "/invocations",
-                    ]]}),
-                );
+                p.insert("AuthorizerUri".into(), lambda_uri(function.clone()));
                 if *permission {
                     t.merge_resource(
                         &naming::lambda_authorizer_http_api_permission_logical_id(&a.name),
-                        json!({
-                            "Type": "AWS::Lambda::Permission",
-                            "Properties": {
-                                "FunctionName": function,
-                                "Action": "lambda:InvokeFunction",
-                                "Principal": "apigateway.amazonaws.com",
-                                "SourceArn": execute_api_source_arn(s.api_id()),
-                            },
-                        }),
+                        api_gateway_permission(
+                            function.clone(),
+                            execute_api_source_arn(s.api_id()),
+                        ),
                     );
                 }
             }
