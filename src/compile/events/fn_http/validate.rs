@@ -956,6 +956,16 @@ fn read_response<'a>(
                     );
                 } else if let Some((_, c)) = status_codes.iter_mut().find(|(k, _)| k == "200") {
                     // `statusCodes['200'] = DEFAULT`: the given 200 is replaced
+                    if let Some(k) = m.key_span("200") {
+                        diags.push(
+                            Diag::warning(
+                                &codes::IGNORED,
+                                format!("the `200` response of function `{fkey}` is replaced by the default one"),
+                            )
+                            .label(k, "its pattern, headers and template are dropped")
+                            .help("the framework needs one status code with `pattern: ''` (the default response); when none has it, it writes `200: {pattern: ''}` over this one: give this or another code `pattern: ''`"),
+                        );
+                    }
                     *c = StatusCode {
                         pattern: json!(""),
                         headers: None,
