@@ -194,7 +194,48 @@ pub fn compile(api: &mut Api, t: &mut Template, diags: &mut Diags) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compile::events::tests::expand;
     use serde_json::json;
+
+    fn deployment(t: &Value) -> String {
+        t["Resources"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(_, r)| r["Type"] == "AWS::ApiGateway::Deployment")
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_shared_deployment_follows_the_state_machines_methods() {
+        let svc = |path: &str| {
+            format!(
+                "service: s\nplugins: [serverless-step-functions]\nprovider:\n  name: aws\n  apiGateway:\n    apiKeys: [k]\nfunctions:\n  f:\n    handler: h.h\n    events:\n      - http: GET a\nstepFunctions:\n  stateMachines:\n    m:\n      definition: {{StartAt: A, States: {{A: {{Type: Succeed}}}}}}\n      events:\n        - http: POST {path}\n"
+            )
+        };
+        let (one, codes) = expand(&svc("b"));
+        assert!(codes.is_empty(), "{codes:?}");
+        let (two, _) = expand(&svc("c"));
+        let (id1, id2) = (deployment(&one), deployment(&two));
+        assert!(id1.starts_with("ApiGatewayDeployment") && id1 != id2);
+        // everything that depends on it follows the rename; it keeps its place
+        assert_eq!(
+            one["Resources"]["ApiGatewayApiKey1"]["DependsOn"],
+            json!(id1)
+        );
+        assert_eq!(
+            one["Resources"]["ApiGatewayUsagePlan"]["DependsOn"],
+            json!(id1)
+        );
+        let ids: Vec<&String> = one["Resources"]
+            .as_object()
+            .expect("resources")
+            .keys()
+            .collect();
+        let at = ids.iter().position(|k| **k == id1).expect("deployment");
+        assert_eq!(ids[at + 1], "ApiGatewayApiKey1");
+    }
 
     #[test]
     fn digest_follows_the_api() {
