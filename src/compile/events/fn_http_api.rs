@@ -27,6 +27,7 @@ use crate::yaml::{Kind, Node, js_to_string};
 
 declare_codes! { CODES;
     INVALID_PAYLOAD = "slsx::http-api::invalid-payload", "An HTTP API payload format version (`functions.<key>.httpApi.payload`, `provider.httpApi.payload`) other than `1.0` or `2.0`.";
+    DEPRECATED = "slsx::http-api::deprecated", "`provider.httpApi.useProviderTags`, which no longer has an effect (provider tags always go to the HTTP API; the framework warns too).";
     TIMEOUT = "slsx::http-api::timeout", "A function behind HTTP API routes whose timeout reaches the HTTP API's 30 seconds (the framework warns too).";
 }
 
@@ -92,8 +93,25 @@ fn state_machines_compiled(ctx: &Ctx) -> bool {
     ctx.config.get("stepFunctions").is_some() && ctx.step_functions_enabled()
 }
 
-/// The framework's `HttpApiEvents` (`package:compileEvents`).
+/// The framework's `HttpApiEvents` (its `initialize` check, then `package:compileEvents`).
 pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
+    if let Some(u) = ctx
+        .provider_at(&["httpApi", "useProviderTags"])
+        .filter(|n| n.is_truthy())
+    {
+        let span = ctx
+            .provider_at(&["httpApi"])
+            .map(|h| super::key_span(h, "useProviderTags"))
+            .unwrap_or(u.span);
+        diags.push(
+            Diag::warning(
+                &DEPRECATED,
+                "`provider.httpApi.useProviderTags` no longer has an effect",
+            )
+            .label(span, "deprecated")
+            .help("provider tags are applied to the HTTP API by default: remove this setting"),
+        );
+    }
     let errors_before = diags.error_count();
     let routes = collect(ctx, diags);
     // the state machines' routes share the API (reported by their own pass)
