@@ -225,16 +225,24 @@ pub fn custom_resource_event_bridge_function_logical_id() -> String {
     lambda_logical_id(CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION)
 }
 
-/// Its deployed name: see [`custom_resource_function_name`].
+/// Its deployed name: `<service>-<stage>-custom-resource-event-bridge` (see
+/// [`custom_resource_function_name`]).
 pub fn custom_resource_event_bridge_function_name(service: &str, stage: &str) -> String {
     custom_resource_function_name(service, stage, CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION)
 }
 
-/// The deployed name of a custom-resource handler (`function` is its key, e.g.
-/// `custom-resource-existing-s3`): `<service>-<stage>-<function>`; when longer than 64
-/// characters, its first 32 characters followed by the md5 of the whole name.
-pub fn custom_resource_function_name(service: &str, stage: &str, function: &str) -> String {
-    let name = format!("{service}-{stage}-{function}");
+/// The REST API's CloudWatch-role custom-resource handler: `custom-resource-apigw-cw-role`
+/// (logical ID `CustomDashresourceDashapigwDashcwDashroleLambdaFunction`).
+pub const CUSTOM_RESOURCE_APIGW_CW_ROLE_FUNCTION: &str = "custom-resource-apigw-cw-role";
+
+/// The custom resource that sets up the account's API Gateway CloudWatch role.
+pub const CUSTOM_API_GATEWAY_ACCOUNT_CLOUDWATCH_ROLE: &str =
+    "CustomApiGatewayAccountCloudWatchRole";
+
+/// A custom-resource handler's deployed name: `<service>-<stage>-<function key>`; when longer
+/// than 64 characters, its first 32 characters followed by the md5 of the whole name.
+pub fn custom_resource_function_name(service: &str, stage: &str, function_key: &str) -> String {
+    let name = format!("{service}-{stage}-{function_key}");
     if js_length(&name) > 64 {
         format!("{}{}", js_slice_to(&name, 32), md5_hex(&name))
     } else {
@@ -428,11 +436,6 @@ pub const WEBSOCKETS_STAGE: &str = "WebsocketsDeploymentStage";
 pub const WEBSOCKETS_LOG_GROUP: &str = "WebsocketsLogGroup";
 /// The output with its URL.
 pub const WEBSOCKETS_ENDPOINT_OUTPUT: &str = "ServiceEndpointWebsocket";
-/// The framework's custom resource that sets API Gateway's CloudWatch role (access logs).
-pub const API_GATEWAY_CLOUD_WATCH_ROLE_RESOURCE: &str = "CustomApiGatewayAccountCloudWatchRole";
-/// Its handler's function key: `custom-resource-apigw-cw-role`.
-pub const CUSTOM_RESOURCE_API_GATEWAY_CLOUD_WATCH_ROLE_FUNCTION: &str =
-    "custom-resource-apigw-cw-role";
 
 /// The websocket API's `Name`: `provider.websocketsApiName` when a non-empty string, else
 /// `<stage>-<service>-websockets`.
@@ -705,14 +708,53 @@ pub fn authorizer_permission_logical_id(function_logical_id: &str) -> String {
     format!("{function_logical_id}LambdaPermission")
 }
 
+/// The n-th API key (1-based): `ApiGatewayApiKey<n>`.
 pub fn api_key_logical_id(n: usize) -> String {
     format!("ApiGatewayApiKey{n}")
 }
 
+/// The n-th key grouped under usage plan `plan`: `ApiGatewayApiKey<UpperFirst(plan)><n>`
+/// (`free`, 1 → `ApiGatewayApiKeyFree1`).
+pub fn api_key_logical_id_named(n: usize, plan: &str) -> String {
+    format!("ApiGatewayApiKey{}{n}", normalize_name(plan))
+}
+
 pub const USAGE_PLAN: &str = "ApiGatewayUsagePlan";
 
+/// A usage plan: `ApiGatewayUsagePlan`, or `ApiGatewayUsagePlan<UpperFirst(name)>` for a named
+/// one (`paid` → `ApiGatewayUsagePlanPaid`).
+pub fn usage_plan_logical_id(name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("{USAGE_PLAN}{}", normalize_name(n)),
+        None => USAGE_PLAN.to_string(),
+    }
+}
+
+/// The n-th usage plan key: `ApiGatewayUsagePlanKey<n>`.
 pub fn usage_plan_key_logical_id(n: usize) -> String {
     format!("ApiGatewayUsagePlanKey{n}")
+}
+
+/// The n-th key of usage plan `plan`: `ApiGatewayUsagePlanKey<UpperFirst(plan)><n>`.
+pub fn usage_plan_key_logical_id_named(n: usize, plan: &str) -> String {
+    format!("ApiGatewayUsagePlanKey{}{n}", normalize_name(plan))
+}
+
+/// A function's (or an authorizer's, by its name) permission for the REST API:
+/// `<NF>LambdaPermissionApiGateway` (`users` → `UsersLambdaPermissionApiGateway`).
+pub fn lambda_api_gateway_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionApiGateway",
+        normalize_function_name(function_key)
+    )
+}
+
+/// The REST API stage's access log group: `ApiGatewayLogGroup`.
+pub const API_GATEWAY_LOG_GROUP: &str = "ApiGatewayLogGroup";
+
+/// Its name: `/aws/api-gateway/<service>-<stage>`.
+pub fn api_gateway_log_group_name(service: &str, stage: &str) -> String {
+    format!("/aws/api-gateway/{service}-{stage}")
 }
 
 /// `ApiGateway<alnum(service)>RequestValidator`.
@@ -1433,6 +1475,32 @@ mod tests {
         assert_eq!(
             start_case("text/plain; charset=UTF-8"),
             "Text Plain Charset UTF 8"
+        );
+    }
+
+    #[test]
+    fn function_http_names() {
+        assert_eq!(api_key_logical_id_named(2, "free"), "ApiGatewayApiKeyFree2");
+        assert_eq!(
+            usage_plan_logical_id(Some("paid")),
+            "ApiGatewayUsagePlanPaid"
+        );
+        assert_eq!(usage_plan_logical_id(None), "ApiGatewayUsagePlan");
+        assert_eq!(
+            usage_plan_key_logical_id_named(1, "paid"),
+            "ApiGatewayUsagePlanKeyPaid1"
+        );
+        assert_eq!(
+            lambda_api_gateway_permission_logical_id("my-fn"),
+            "MyDashfnLambdaPermissionApiGateway"
+        );
+        assert_eq!(
+            lambda_logical_id(CUSTOM_RESOURCE_APIGW_CW_ROLE_FUNCTION),
+            "CustomDashresourceDashapigwDashcwDashroleLambdaFunction"
+        );
+        assert_eq!(
+            api_gateway_log_group_name("svc", "dev"),
+            "/aws/api-gateway/svc-dev"
         );
     }
 

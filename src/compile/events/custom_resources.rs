@@ -1,5 +1,6 @@
 //! The framework's custom-resource Lambdas (`addCustomResourceToService`), shared by the event
-//! kinds that need one: existing `s3` buckets and `eventBridge` in its custom-resource mode.
+//! kinds that need one: existing `s3` buckets and Cognito user pools, `eventBridge` in its
+//! custom-resource mode, and the API Gateway CloudWatch role of REST and websocket access logs.
 //!
 //! Each kind adds its statements to the role `IamRoleCustomResourcesLambdaExecution` (created
 //! by the first kind that needs it, with log statements under `provider.logs.frameworkLambda`;
@@ -33,9 +34,7 @@ impl Handler {
             Handler::S3 => naming::CUSTOM_RESOURCE_S3_FUNCTION,
             Handler::CognitoUserPool => naming::CUSTOM_RESOURCE_COGNITO_USER_POOL_FUNCTION,
             Handler::EventBridge => naming::CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION,
-            Handler::ApiGatewayCloudWatchRole => {
-                naming::CUSTOM_RESOURCE_API_GATEWAY_CLOUD_WATCH_ROLE_FUNCTION
-            }
+            Handler::ApiGatewayCloudWatchRole => naming::CUSTOM_RESOURCE_APIGW_CW_ROLE_FUNCTION,
         }
     }
 
@@ -91,7 +90,7 @@ pub(crate) fn zip_help(handler: Handler) -> String {
 }
 
 /// What an existing-resource event kind (`s3`, `cognitoUserPool`) ends with: the custom
-/// resources of one target chained ([`chain`]), the handler added ([`add_to_service`]), and the
+/// resources of one target chained ([`chain`]), the handler added ([`add`]), and the
 /// warning (`code`) at the first event that its code comes from `sls package`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn finish_existing(
@@ -106,7 +105,7 @@ pub(crate) fn finish_existing(
     diags: &mut crate::diagnostics::Diags,
 ) {
     chain(t, groups);
-    add_to_service(ctx, t, handler, statements);
+    add(ctx, t, handler, statements);
     diags.push(
         crate::diagnostics::Diag::warning(
             code,
@@ -157,12 +156,7 @@ pub(crate) fn run_time(ctx: &Ctx) -> Value {
 
 /// `addCustomResourceToService(…, handler, statements)`: the role (unless a deployment role is
 /// configured), the handler function, and its log group with `logs.frameworkLambda`.
-pub(crate) fn add_to_service(
-    ctx: &Ctx,
-    t: &mut Template,
-    handler: Handler,
-    statements: Vec<Value>,
-) {
+pub(crate) fn add(ctx: &Ctx, t: &mut Template, handler: Handler, statements: Vec<Value>) {
     let write_logs = ctx
         .provider_at(&["logs", "frameworkLambda"])
         .is_some_and(Node::is_truthy);
@@ -301,7 +295,7 @@ pub(crate) fn ensure_api_gateway_cloud_watch_role(ctx: &Ctx, t: &mut Template) -
     if rest_api
         .and_then(|r| r.get("roleManagedExternally"))
         .is_some_and(Node::is_truthy)
-        || t.has_resource(naming::API_GATEWAY_CLOUD_WATCH_ROLE_RESOURCE)
+        || t.has_resource(naming::CUSTOM_API_GATEWAY_ACCOUNT_CLOUDWATCH_ROLE)
     {
         return false;
     }
@@ -311,14 +305,17 @@ pub(crate) fn ensure_api_gateway_cloud_watch_role(ctx: &Ctx, t: &mut Template) -
         "ServiceToken".into(),
         json!({"Fn::GetAtt": [handler, "Arn"]}),
     );
-    if let Some(r) = rest_api.and_then(|r| r.get("role")) {
+    if let Some(r) = rest_api
+        .and_then(|r| r.get("role"))
+        .filter(|r| !r.is_null())
+    {
         props.insert("RoleArn".into(), r.to_json());
     }
     t.resources_mut().insert(
-        naming::API_GATEWAY_CLOUD_WATCH_ROLE_RESOURCE.into(),
+        naming::CUSTOM_API_GATEWAY_ACCOUNT_CLOUDWATCH_ROLE.into(),
         json!({"Type": "Custom::ApiGatewayAccountRole", "Version": 1, "Properties": props}),
     );
-    add_to_service(
+    add(
         ctx,
         t,
         Handler::ApiGatewayCloudWatchRole,

@@ -93,7 +93,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             "Action": ["events:PutRule", "events:RemoveTargets", "events:PutTargets", "events:DeleteRule"],
         }));
         statements.push(custom_resources::lambda_permission_statement());
-        custom_resources::add_to_service(ctx, t, Handler::EventBridge, statements);
+        custom_resources::add(ctx, t, Handler::EventBridge, statements);
         let mut d = Diag::warning(
             &CUSTOM_RESOURCE,
             "these eventBridge events use the framework's custom resource, whose code slsx cannot build",
