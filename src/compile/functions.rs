@@ -312,19 +312,6 @@ fn unsupported(span: Span, what: &str) -> Diag {
 
 /// `package:compileFunctions` (core part): functions, versions, outputs.
 pub fn compile_functions(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
-    if let Some(layers) = ctx.config.get("layers")
-        && layers.as_map().is_some_and(|m| !m.is_empty())
-    {
-        let span = ctx
-            .config
-            .as_map()
-            .and_then(|m| m.key_span("layers"))
-            .unwrap_or(layers.span);
-        diags.push(unsupported(
-            span,
-            "service layers (`layers:`), which are packaged from local code",
-        ));
-    }
     let fns = ctx.functions();
     // `compileFunction` is async: every function is inserted first; a versioned function's
     // version, output, URL and invoke config come after all of them (after its hashing
@@ -945,8 +932,13 @@ fn compile_function(
     hashed.remove("Code");
     hashed.remove("ReservedConcurrentExecutions");
     hashed.remove("Tags");
-    hashed.insert("layerConfigurations".into(), json!([]));
+    let (layer_zips, layer_configs) =
+        super::layers::version_hash_inputs(ctx, t, hashed.get("Layers"));
+    hashed.insert("layerConfigurations".into(), layer_configs);
     let mut input = code_sha.clone();
+    for h in layer_zips {
+        input.push_str(&h);
+    }
     input.push_str(&crate::emit::json::to_compact(&deep_sort(&Value::Object(
         hashed,
     ))));

@@ -6,7 +6,8 @@
 //! 1. `package:initialize` — the core template and the deployment bucket ([`core`]);
 //! 2. `package:setupProviderConfiguration` — log groups and the Lambda execution role
 //!    ([`functions`]);
-//! 3. `package:compileFunctions` — the framework's functions and versions ([`functions`]), then
+//! 3. `package:compileLayers` — service layers ([`layers`]);
+//!    `package:compileFunctions` — the framework's functions and versions ([`functions`]), then
 //!    serverless-step-functions: roles, state machines, activities, alarms, notifications
 //!    ([`state_machine`]);
 //! 4. `package:compileEvents` — the framework's function events, then the plugin's
@@ -17,6 +18,7 @@
 pub mod core;
 pub mod events;
 pub mod functions;
+pub mod layers;
 pub mod merge;
 pub mod naming;
 pub mod resources;
@@ -40,6 +42,7 @@ pub fn codes() -> Vec<&'static crate::diagnostics::Code> {
     let mut all: Vec<&'static crate::diagnostics::Code> =
         lists.iter().flat_map(|l| l.iter().copied()).collect();
     all.extend(functions::codes());
+    all.extend(layers::codes());
     all.extend(state_machine::codes());
     all.extend(events::codes());
     all
@@ -224,6 +227,7 @@ pub fn compile(ctx: &Ctx, diags: &mut Diags) -> Template {
     let mut t = Template::new();
     core::initialize(ctx, &mut t, diags);
     functions::setup_provider_configuration(ctx, &mut t, diags);
+    layers::compile_layers(ctx, &mut t, diags);
     functions::compile_functions(ctx, &mut t, diags);
     let sfn = ctx.config.get("stepFunctions");
     let sfn_on = sfn.is_some() && ctx.step_functions_enabled();

@@ -80,6 +80,54 @@ pub fn lambda_event_config_logical_id(function_key: &str) -> String {
     format!("{}LambdaEvConf", normalize_function_name(function_key))
 }
 
+/// Provisioned-concurrency alias of a function: `<NF>ProvConcLambdaAlias`, named
+/// [`PROVISIONED_CONCURRENCY_ALIAS`].
+pub fn lambda_provisioned_concurrency_alias_logical_id(function_key: &str) -> String {
+    format!(
+        "{}ProvConcLambdaAlias",
+        normalize_function_name(function_key)
+    )
+}
+
+/// SnapStart alias of a function: `<NF>SnapStartLambdaAlias`, named [`SNAP_START_ALIAS`].
+pub fn lambda_snap_start_alias_logical_id(function_key: &str) -> String {
+    format!(
+        "{}SnapStartLambdaAlias",
+        normalize_function_name(function_key)
+    )
+}
+
+/// The `Name` of a provisioned-concurrency alias.
+pub const PROVISIONED_CONCURRENCY_ALIAS: &str = "provisioned";
+/// The `Name` of a SnapStart alias.
+pub const SNAP_START_ALIAS: &str = "snapstart";
+
+/// A service layer (`layers.<key>`): `my-layer` → `MyDashlayerLambdaLayer` (the function-name
+/// rule); a layer with `retain: true` gets its hash appended.
+pub fn lambda_layer_logical_id(layer_key: &str) -> String {
+    format!("{}LambdaLayer", normalize_function_name(layer_key))
+}
+
+/// Permission of an `allowedAccounts` entry: `<NL><account with * → Wild>LambdaLayerPermission`
+/// (only the first `*` is replaced, as JavaScript's `replace('*', 'Wild')`).
+pub fn lambda_layer_permission_logical_id(layer_key: &str, account: &str) -> String {
+    format!(
+        "{}{}LambdaLayerPermission",
+        normalize_function_name(layer_key),
+        account.replacen('*', "Wild", 1)
+    )
+}
+
+/// A layer's outputs: `<NL>LambdaLayerQualifiedArn`, `…Hash`, `…S3Key`.
+pub fn lambda_layer_output_logical_id(layer_key: &str, what: &str) -> String {
+    format!("{}{what}", lambda_layer_logical_id(layer_key))
+}
+
+/// The zip `sls package` builds for a layer from its `path`: `<layer key>.zip`.
+pub fn layer_artifact_name(layer_key: &str) -> String {
+    format!("{layer_key}.zip")
+}
+
 pub const ROLE_LAMBDA_EXECUTION: &str = "IamRoleLambdaExecution";
 pub const DEPLOYMENT_BUCKET: &str = "ServerlessDeploymentBucket";
 pub const DEPLOYMENT_BUCKET_POLICY: &str = "ServerlessDeploymentBucketPolicy";

@@ -160,6 +160,15 @@ fn norm_id(s: &str) -> String {
         }
         search = pos;
     }
+    // ^(.*LambdaLayer(Permission)?)[0-9a-f]{40}$ → \1#: a retained layer's hash suffix
+    for marker in ["LambdaLayerPermission", "LambdaLayer"] {
+        if let Some(pos) = s.rfind(marker) {
+            let rest = &s[pos + marker.len()..];
+            if rest.len() == 40 && rest.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')) {
+                return format!("{}#", &s[..pos + marker.len()]);
+            }
+        }
+    }
     if let Some(rest) = s.strip_prefix("ApiGatewayDeployment")
         && rest.len() >= 10
         && rest.chars().all(|c| c.is_ascii_digit())
@@ -178,6 +187,11 @@ pub fn normalise(v: &Value) -> Value {
                     out.insert(k.clone(), Value::String("#sha256".into()));
                 } else if k == "S3Key" && x.as_str().is_some_and(|s| s.starts_with("serverless/")) {
                     out.insert(k.clone(), Value::String("#artifact".into()));
+                } else if k.ends_with("LambdaLayerHash") && x.get("Value").is_some() {
+                    // a layer's hash output: sha1 of the layer's zip
+                    let mut o = normalise(x);
+                    o["Value"] = Value::String("#sha1".into());
+                    out.insert(k.clone(), o);
                 } else {
                     out.insert(norm_id(k), normalise(x));
                 }
