@@ -14,8 +14,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::naming;
 use super::{Ctx, Template, UNSUPPORTED};
+use super::{aliases, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Code, Diag, Diags};
 use crate::source::Span;
@@ -24,6 +24,7 @@ use crate::yaml::{Node, js_to_string};
 declare_codes! { CODES;
     NO_HANDLER = "slsx::functions::no-handler", "A function has neither `handler` nor `image`.";
     FILE_SYSTEM_WITHOUT_VPC = "slsx::functions::file-system-without-vpc", "`fileSystemConfig` on a function that has no VPC configuration.";
+    SNAP_START_WITH_PROVISIONED_CONCURRENCY = "slsx::functions::snap-start-with-provisioned-concurrency", "A function with both `snapStart` and `provisionedConcurrency` (the framework refuses it).";
     DESTINATION_TARGET = "slsx::functions::destination-target", "A `destinations` target that is not an ARN, a function of the service, or a `{type, arn}` object of a supported type.";
 }
 
@@ -289,20 +290,10 @@ fn concat(list: &mut Vec<Value>, v: Value) {
 }
 
 /// Function properties the framework compiles into resources slsx does not generate.
-const UNSUPPORTED_PROPERTIES: [(&str, &str); 3] = [
-    (
-        "image",
-        "container image functions (the framework resolves the image digest from ECR)",
-    ),
-    (
-        "provisionedConcurrency",
-        "provisioned concurrency (an alias that every event of the function then targets)",
-    ),
-    (
-        "snapStart",
-        "SnapStart (an alias that every event of the function then targets)",
-    ),
-];
+const UNSUPPORTED_PROPERTIES: [(&str, &str); 1] = [(
+    "image",
+    "container image functions (the framework resolves the image digest from ECR)",
+)];
 
 fn unsupported(span: Span, what: &str) -> Diag {
     Diag::error(&UNSUPPORTED, format!("slsx does not compile {what}"))
@@ -356,14 +347,36 @@ fn finish_function(
             naming::lambda_qualified_arn_output_logical_id(key),
             json!({"Description": "Current Lambda function version", "Value": {"Ref": id}}),
         );
+        if let Some(alias) = aliases::target_alias_of(key, f) {
+            let function_id = naming::lambda_logical_id(key);
+            let mut props = Map::new();
+            props.insert("FunctionName".into(), json!({"Ref": function_id}));
+            props.insert(
+                "FunctionVersion".into(),
+                json!({"Fn::GetAtt": [id, "Version"]}),
+            );
+            props.insert("Name".into(), json!(alias.name));
+            if !aliases::has_snap_start(f)
+                && let Some(n) = f.get("provisionedConcurrency")
+            {
+                props.insert(
+                    "ProvisionedConcurrencyConfig".into(),
+                    json!({"ProvisionedConcurrentExecutions": n.to_json()}),
+                );
+            }
+            t.resources_mut().insert(
+                alias.logical_id,
+                json!({"Type": "AWS::Lambda::Alias", "Properties": props, "DependsOn": function_id}),
+            );
+        }
     }
-    compile_url(t, key, f);
+    compile_url(ctx, t, key, f);
     compile_event_invoke_config(ctx, t, diags, key, f, granted);
 }
 
 /// `url`: an `AWS::Lambda::Url`, its output, and a public invoke permission unless the URL
 /// uses IAM auth.
-fn compile_url(t: &mut Template, key: &str, f: &Node) {
+fn compile_url(ctx: &Ctx, t: &mut Template, key: &str, f: &Node) {
     let Some(url) = truthy_val(f.get("url")) else {
         return;
     };
@@ -372,7 +385,7 @@ fn compile_url(t: &mut Template, key: &str, f: &Node) {
     } else {
         "NONE"
     };
-    let target = json!({"Fn::GetAtt": [naming::lambda_logical_id(key), "Arn"]});
+    let target = aliases::lambda_target(ctx, key);
     let mut props = Map::new();
     props.insert("AuthType".into(), json!(auth));
     props.insert("TargetFunctionArn".into(), target.clone());
@@ -428,27 +441,26 @@ fn compile_url(t: &mut Template, key: &str, f: &Node) {
         props.insert("InvokeMode".into(), json!("RESPONSE_STREAM"));
     }
     let id = naming::lambda_function_url_logical_id(key);
-    t.resources_mut().insert(
-        id.clone(),
-        json!({"Type": "AWS::Lambda::Url", "Properties": Value::Object(props)}),
-    );
+    let mut url = json!({"Type": "AWS::Lambda::Url", "Properties": Value::Object(props)});
+    aliases::depend_on_alias(ctx, key, &mut url);
+    t.resources_mut().insert(id.clone(), url);
     t.outputs_mut().insert(
         naming::lambda_function_url_logical_id(key),
         json!({"Description": "Lambda Function URL", "Value": {"Fn::GetAtt": [id, "FunctionUrl"]}}),
     );
     if auth == "NONE" {
-        t.resources_mut().insert(
-            naming::lambda_fn_url_permission_logical_id(key),
-            json!({
-                "Type": "AWS::Lambda::Permission",
-                "Properties": {
-                    "FunctionName": target,
-                    "Action": "lambda:InvokeFunctionUrl",
-                    "Principal": "*",
-                    "FunctionUrlAuthType": "NONE"
-                }
-            }),
-        );
+        let mut permission = json!({
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "FunctionName": target,
+                "Action": "lambda:InvokeFunctionUrl",
+                "Principal": "*",
+                "FunctionUrlAuthType": "NONE"
+            }
+        });
+        aliases::depend_on_alias(ctx, key, &mut permission);
+        t.resources_mut()
+            .insert(naming::lambda_fn_url_permission_logical_id(key), permission);
     }
 }
 
@@ -495,17 +507,24 @@ fn compile_event_invoke_config(
         json!({"Ref": naming::lambda_logical_id(key)}),
     );
     props.insert("DestinationConfig".into(), Value::Object(config));
-    props.insert("Qualifier".into(), json!("$LATEST"));
+    let alias = aliases::target_alias_of(key, f);
+    props.insert(
+        "Qualifier".into(),
+        json!(alias.as_ref().map_or("$LATEST", |a| a.name)),
+    );
     if let Some(a) = max_age {
         props.insert("MaximumEventAgeInSeconds".into(), a.to_json());
     }
     if let Some(r) = retries {
         props.insert("MaximumRetryAttempts".into(), r.to_json());
     }
-    t.resources_mut().insert(
-        naming::lambda_event_config_logical_id(key),
-        json!({"Type": "AWS::Lambda::EventInvokeConfig", "Properties": Value::Object(props)}),
-    );
+    let mut config =
+        json!({"Type": "AWS::Lambda::EventInvokeConfig", "Properties": Value::Object(props)});
+    if let Some(a) = alias {
+        aliases::insert_depends_on(&mut config, json!(a.logical_id));
+    }
+    t.resources_mut()
+        .insert(naming::lambda_event_config_logical_id(key), config);
 }
 
 fn unknown_function(target: &str, span: Span) -> Diag {
@@ -924,7 +943,21 @@ fn compile_function(
             _ => true,
         },
     };
-    if !should_version {
+    let provisioned = aliases::has_provisioned_concurrency(f);
+    let snap_start = aliases::has_snap_start(f);
+    if provisioned && snap_start {
+        diags.push(
+            Diag::error(
+                &SNAP_START_WITH_PROVISIONED_CONCURRENCY,
+                format!("function `{key}` enables both SnapStart and provisioned concurrency"),
+            )
+            .label(key_span(f, "snapStart"), "SnapStart")
+            .secondary(key_span(f, "provisionedConcurrency"), "provisioned concurrency")
+            .help("Lambda does not support provisioned concurrency on SnapStart functions; remove one of the two settings (the framework refuses this too)"),
+        );
+        return None;
+    }
+    if !should_version && !provisioned && !snap_start {
         return Some(None);
     }
     let code_sha = base64_sha256(s3_key_text(&props).as_bytes());
@@ -950,11 +983,25 @@ fn compile_function(
     if let Some(d) = description {
         vprops.insert("Description".into(), d.to_json());
     }
-    let version = json!({
+    let mut version = json!({
         "Type": "AWS::Lambda::Version",
         "DeletionPolicy": "Retain",
         "Properties": Value::Object(vprops),
     });
+    if !should_version && let Some(v) = version.as_object_mut() {
+        // a version forced by provisioned concurrency or SnapStart is not retained
+        v.remove("DeletionPolicy");
+    }
+    if snap_start
+        && let Some(p) = t
+            .resources_mut()
+            .get_mut(&logical_id)
+            .and_then(|r| r.get_mut("Properties"))
+            .and_then(Value::as_object_mut)
+    {
+        // set after the version hash, which does not include it
+        p.insert("SnapStart".into(), json!({"ApplyOn": "PublishedVersions"}));
+    }
     Some(Some((version_id, version)))
 }
 

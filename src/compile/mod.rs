@@ -15,6 +15,7 @@
 //! 5. `package:finalize` — output exports, the `resources:` merge, extensions, null stripping
 //!    ([`resources`]).
 
+pub mod aliases;
 pub mod core;
 pub mod events;
 pub mod functions;

@@ -104,8 +104,12 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         } else if !groups.iter().any(|(f, _, _)| *f == e.fkey) {
             groups.push((e.fkey, tg.clone(), e.event_key));
         }
-        let permission =
-            fn_common::invoke_permission(e.fkey, "elasticloadbalancing.amazonaws.com", None);
+        let mut permission =
+            fn_common::invoke_permission(ctx, e.fkey, "elasticloadbalancing.amazonaws.com", None);
+        if let Some(alias) = crate::compile::aliases::alias_logical_id(ctx, e.fkey) {
+            // a list here, unlike the other events' permissions
+            permission["DependsOn"] = json!([alias]);
+        }
         let mut alb_permission = permission.clone();
         super::set_property(&mut alb_permission, "SourceArn", json!({"Ref": tg}));
         t.merge_resource(
@@ -339,11 +343,15 @@ fn check_priorities(events: &[AlbEvent], diags: &mut Diags) -> bool {
 }
 
 fn target_group(ctx: &Ctx, t: &mut Template, e: &AlbEvent, prefix: &str) {
+    let mut depends = vec![json!(naming::lambda_register_target_permission_logical_id(
+        e.fkey
+    ))];
+    depends.extend(crate::compile::aliases::alias_logical_id(ctx, e.fkey).map(Value::String));
     let mut props = Map::new();
     props.insert("TargetType".into(), json!("lambda"));
     props.insert(
         "Targets".into(),
-        json!([{"Id": fn_common::lambda_arn(e.fkey)}]),
+        json!([{"Id": fn_common::lambda_arn(ctx, e.fkey)}]),
     );
     let name = match super::truthy(e.node, "targetGroupName") {
         Some(n) => n.to_json(),
@@ -404,7 +412,7 @@ fn target_group(ctx: &Ctx, t: &mut Template, e: &AlbEvent, prefix: &str) {
         json!({
             "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
             "Properties": props,
-            "DependsOn": [naming::lambda_register_target_permission_logical_id(e.fkey)],
+            "DependsOn": depends,
         }),
     );
 }

@@ -119,7 +119,7 @@ fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags, kind: Alexa) {
                 }
             };
             let mut props = Map::new();
-            props.insert("FunctionName".into(), fn_common::lambda_arn(fkey));
+            props.insert("FunctionName".into(), fn_common::lambda_arn(ctx, fkey));
             props.insert(
                 "Action".into(),
                 json!(if enabled {
@@ -143,10 +143,9 @@ fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags, kind: Alexa) {
                         .help("the framework's schema only warns about this; Lambda rejects the permission"),
                 );
             }
-            t.merge_resource(
-                &kind.permission_id(fkey, n),
-                json!({"Type": "AWS::Lambda::Permission", "Properties": props}),
-            );
+            let mut permission = json!({"Type": "AWS::Lambda::Permission", "Properties": props});
+            crate::compile::aliases::depend_on_alias(ctx, fkey, &mut permission);
+            t.merge_resource(&kind.permission_id(fkey, n), permission);
         }
     }
 }

@@ -310,7 +310,7 @@ pub fn compile_kafka(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             }
             any = true;
             let mut props = Map::new();
-            props.insert("FunctionName".into(), fn_common::lambda_arn(fkey));
+            props.insert("FunctionName".into(), fn_common::lambda_arn(ctx, fkey));
             props.insert("StartingPosition".into(), position);
             props.insert(
                 "SelfManagedEventSource".into(),
@@ -406,7 +406,7 @@ fn compile_mq(ctx: &Ctx, t: &mut Template, diags: &mut Diags, kind: &str, id_par
                 access.push(json!({"Type": "VIRTUAL_HOST", "URI": v.to_json()}));
             }
             let mut props = Map::new();
-            props.insert("FunctionName".into(), fn_common::lambda_arn(fkey));
+            props.insert("FunctionName".into(), fn_common::lambda_arn(ctx, fkey));
             props.insert("EventSourceArn".into(), arn.to_json());
             props.insert("Queues".into(), json!([queue_node.to_json()]));
             props.insert("SourceAccessConfigurations".into(), Value::Array(access));
@@ -481,7 +481,7 @@ pub fn compile_msk(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             };
             let mut props = Map::new();
             props.insert("EventSourceArn".into(), arn.to_json());
-            props.insert("FunctionName".into(), fn_common::lambda_arn(fkey));
+            props.insert("FunctionName".into(), fn_common::lambda_arn(ctx, fkey));
             props.insert("StartingPosition".into(), position);
             props.insert("Topics".into(), json!([topic_node.to_json()]));
             if let Some(ts) = timestamp {

@@ -45,14 +45,16 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             };
             n += 1;
             let event_span = super::key_span(ev, "cloudwatchEvent");
-            let Some(value) = compile_rule(fkey, rule, event_span, diags) else {
+            let Some(mut value) = compile_rule(ctx, fkey, rule, event_span, diags) else {
                 continue;
             };
+            crate::compile::aliases::depend_on_alias(ctx, fkey, &mut value);
             let rule_id = naming::cloud_watch_event_logical_id(fkey, n);
             t.merge_resource(&rule_id, value);
             t.merge_resource(
                 &naming::lambda_cloud_watch_event_permission_logical_id(fkey, n),
                 fn_common::invoke_permission(
+                    ctx,
                     fkey,
                     "events.amazonaws.com",
                     Some(json!({"Fn::GetAtt": [rule_id, "Arn"]})),
@@ -63,7 +65,13 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
 }
 
 /// The rule of one event (`None` after an error).
-fn compile_rule(fkey: &str, rule: &Node, event_key: Span, diags: &mut Diags) -> Option<Value> {
+fn compile_rule(
+    ctx: &Ctx,
+    fkey: &str,
+    rule: &Node,
+    event_key: Span,
+    diags: &mut Diags,
+) -> Option<Value> {
     if rule.as_map().is_none() {
         diags.push(
             Diag::error(
@@ -141,7 +149,7 @@ fn compile_rule(fkey: &str, rule: &Node, event_key: Span, diags: &mut Diags) -> 
         text.lit("\"InputTransformer\": ").json(&v).lit(", ");
         target.insert("InputTransformer".into(), v);
     }
-    let arn = fn_common::lambda_arn(fkey);
+    let arn = fn_common::lambda_arn(ctx, fkey);
     text.lit("\"Arn\": ").json(&arn).lit(", \"Id\": ");
     target.insert("Arn".into(), arn);
     let id = naming::cloud_watch_event_id(fkey);

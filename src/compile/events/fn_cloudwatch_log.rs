@@ -71,20 +71,24 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             groups.push(group.clone());
 
             let filter = unescape_filter(&filter);
-            let destination = fn_common::lambda_arn(fkey);
+            let destination = fn_common::lambda_arn(ctx, fkey);
+            let alias = crate::compile::aliases::alias_logical_id(ctx, fkey);
+            let mut depends = vec![json!(permission_id)];
+            depends.extend(alias.clone().map(Value::String));
+            let depends = Value::Array(depends);
             let mut text = Text::new();
-            text.lit(&format!(
-                "{{\"Type\": \"AWS::Logs::SubscriptionFilter\", \"DependsOn\": [\"{permission_id}\"], \"Properties\": {{\"LogGroupName\": "
-            ))
-            .quoted("logGroup", &group, &group, group_node.span)
-            .lit(", \"FilterPattern\": ")
-            .json(&Value::String(filter.clone()))
-            .lit(", \"DestinationArn\": ")
-            .json(&destination)
-            .lit("}}");
+            text.lit("{\"Type\": \"AWS::Logs::SubscriptionFilter\", \"DependsOn\": ")
+                .json(&depends)
+                .lit(", \"Properties\": {\"LogGroupName\": ")
+                .quoted("logGroup", &group, &group, group_node.span)
+                .lit(", \"FilterPattern\": ")
+                .json(&Value::String(filter.clone()))
+                .lit(", \"DestinationArn\": ")
+                .json(&destination)
+                .lit("}}");
             let intended = json!({
                 "Type": "AWS::Logs::SubscriptionFilter",
-                "DependsOn": [permission_id],
+                "DependsOn": depends,
                 "Properties": {
                     "LogGroupName": group,
                     "FilterPattern": filter,
@@ -95,12 +99,16 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
 
             let prefix = common_prefix(&groups);
             let mut text = Text::new();
-            text.lit("{\"Type\": \"AWS::Lambda::Permission\", \"Properties\": {\"FunctionName\": ")
+            text.lit("{\"Type\": \"AWS::Lambda::Permission\", ");
+            if let Some(a) = &alias {
+                text.lit("\"DependsOn\": ").json(&json!([a])).lit(", ");
+            }
+            text.lit("\"Properties\": {\"FunctionName\": ")
                 .json(&destination)
                 .lit(", \"Action\": \"lambda:InvokeFunction\", \"Principal\": {\"Fn::Join\": [\"\", [\"logs.\", {\"Ref\": \"AWS::Region\"}, \".amazonaws.com\"]]}, \"SourceArn\": {\"Fn::Join\": [\"\", [\"arn:\", {\"Ref\": \"AWS::Partition\"}, \":logs:\", {\"Ref\": \"AWS::Region\"}, \":\", {\"Ref\": \"AWS::AccountId\"}, \":log-group:\", ")
                 .quoted("logGroup", &prefix, &prefix, group_node.span)
                 .lit(", \":*\"]]}}}");
-            let intended = json!({
+            let mut intended = json!({
                 "Type": "AWS::Lambda::Permission",
                 "Properties": {
                     "FunctionName": destination,
@@ -119,6 +127,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                     ]]},
                 },
             });
+            if let Some(a) = &alias {
+                crate::compile::aliases::insert_depends_on(&mut intended, json!([a]));
+            }
             let permission = settle(&text, intended, "permission", cw.span, diags);
             t.merge_resource(&naming::cloud_watch_log_logical_id(fkey, n), filter_value);
             t.merge_resource(&permission_id, permission);

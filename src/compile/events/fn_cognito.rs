@@ -210,7 +210,7 @@ fn new_pools(ctx: &Ctx, t: &mut Template, triggers: &[Trigger], diags: &mut Diag
         let mut depends = Vec::new();
         let mut ok = true;
         for tr in triggers.iter().filter(|tr| tr.pool == *pool) {
-            let arn = fn_common::lambda_arn(tr.fkey);
+            let arn = fn_common::lambda_arn(ctx, tr.fkey);
             if tr.custom_sender() {
                 config.insert(
                     tr.trigger.clone(),
@@ -226,7 +226,10 @@ fn new_pools(ctx: &Ctx, t: &mut Template, triggers: &[Trigger], diags: &mut Diag
             } else {
                 config.insert(tr.trigger.clone(), arn);
             }
-            depends.push(json!(naming::lambda_logical_id(tr.fkey)));
+            depends.push(json!(
+                crate::compile::aliases::alias_logical_id(ctx, tr.fkey)
+                    .unwrap_or_else(|| naming::lambda_logical_id(tr.fkey))
+            ));
         }
         if !ok {
             continue;
@@ -251,6 +254,7 @@ fn new_pools(ctx: &Ctx, t: &mut Template, triggers: &[Trigger], diags: &mut Diag
         t.merge_resource(
             &naming::lambda_cognito_user_pool_permission_logical_id(tr.fkey, &tr.pool, &tr.trigger),
             fn_common::invoke_permission(
+                ctx,
                 tr.fkey,
                 "cognito-idp.amazonaws.com",
                 Some(

@@ -22,24 +22,31 @@ declare_codes! { CODES;
     UNNAMED_SOURCE = "slsx::fn-events::unnamed-source", "An event source ARN given in a form the framework cannot take a name from (it crashes).";
 }
 
-/// `resolveLambdaTarget`: `{"Fn::GetAtt": ["<NF>LambdaFunction", "Arn"]}` (slsx compiles no
-/// alias, so never the `Fn::Join` with one).
-pub(crate) fn lambda_arn(fkey: &str) -> Value {
-    json!({"Fn::GetAtt": [naming::lambda_logical_id(fkey), "Arn"]})
+/// `resolveLambdaTarget`: `{"Fn::GetAtt": ["<NF>LambdaFunction", "Arn"]}`, joined with the
+/// alias name when the function has one (see [`crate::compile::aliases`]).
+pub(crate) fn lambda_arn(ctx: &Ctx, fkey: &str) -> Value {
+    crate::compile::aliases::lambda_target(ctx, fkey)
 }
 
-/// `AWS::Lambda::Permission` for `principal` to invoke the function, from `source_arn` when
-/// given (the properties in the framework's usual order: FunctionName, Action, Principal,
-/// SourceArn).
-pub(crate) fn invoke_permission(fkey: &str, principal: &str, source_arn: Option<Value>) -> Value {
+/// `AWS::Lambda::Permission` for `principal` to invoke the function (its alias when it has
+/// one, with `DependsOn` on it), from `source_arn` when given (the properties in the
+/// framework's usual order: FunctionName, Action, Principal, SourceArn).
+pub(crate) fn invoke_permission(
+    ctx: &Ctx,
+    fkey: &str,
+    principal: &str,
+    source_arn: Option<Value>,
+) -> Value {
     let mut props = serde_json::Map::new();
-    props.insert("FunctionName".into(), lambda_arn(fkey));
+    props.insert("FunctionName".into(), lambda_arn(ctx, fkey));
     props.insert("Action".into(), json!("lambda:InvokeFunction"));
     props.insert("Principal".into(), json!(principal));
     if let Some(a) = source_arn {
         props.insert("SourceArn".into(), a);
     }
-    json!({"Type": "AWS::Lambda::Permission", "Properties": props})
+    let mut permission = json!({"Type": "AWS::Lambda::Permission", "Properties": props});
+    crate::compile::aliases::depend_on_alias(ctx, fkey, &mut permission);
+    permission
 }
 
 /// The function's custom execution role (`getCustomExecutionRole`): its `role`, else an
@@ -94,8 +101,9 @@ pub(crate) fn role_resource_name(ctx: &Ctx, f: &Node) -> Option<String> {
 }
 
 /// The `DependsOn` of an event source mapping: the role resource (see
-/// [`role_resource_name`]). When that is `IamRoleLambdaExecution` but the template will not
-/// have it (every function has its own role), the deploy fails: slsx warns at `event`.
+/// [`role_resource_name`]), then the function's alias when it has one. When the role is
+/// `IamRoleLambdaExecution` but the template will not have it (every function has its own
+/// role), the deploy fails: slsx warns at `event`.
 pub(crate) fn mapping_depends_on(
     ctx: &Ctx,
     t: &Template,
@@ -104,9 +112,23 @@ pub(crate) fn mapping_depends_on(
     event: Span,
     diags: &mut Diags,
 ) -> Vec<Value> {
-    let Some(role) = role_resource_name(ctx, f) else {
-        return Vec::new();
-    };
+    let mut list: Vec<Value> = role_depends_on(ctx, t, fkey, f, event, diags)
+        .into_iter()
+        .map(Value::String)
+        .collect();
+    list.extend(crate::compile::aliases::alias_logical_id(ctx, fkey).map(Value::String));
+    list
+}
+
+fn role_depends_on(
+    ctx: &Ctx,
+    t: &Template,
+    fkey: &str,
+    f: &Node,
+    event: Span,
+    diags: &mut Diags,
+) -> Option<String> {
+    let role = role_resource_name(ctx, f)?;
     if role == naming::ROLE_LAMBDA_EXECUTION
         && !t.has_resource(&role)
         && ctx
@@ -135,7 +157,7 @@ pub(crate) fn mapping_depends_on(
             ),
         );
     }
-    vec![Value::String(role)]
+    Some(role)
 }
 
 /// Appends a statement to the policy of `IamRoleLambdaExecution`, when the template has it

@@ -79,7 +79,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 continue;
             };
             if use_cfn {
-                compile_cloudformation(t, fkey, &deployed, idx, &e);
+                compile_cloudformation(ctx, t, fkey, &deployed, idx, &e);
             } else {
                 compile_custom_resource(t, fkey, &deployed, idx, &e, &mut cr);
             }
@@ -304,11 +304,6 @@ fn is_default(v: &Value) -> bool {
     v.as_str() == Some("default")
 }
 
-/// `Fn::GetAtt <NF>LambdaFunction.Arn`.
-fn lambda_target(fkey: &str) -> Value {
-    json!({"Fn::GetAtt": [naming::lambda_logical_id(fkey), "Arn"]})
-}
-
 fn value_string(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -319,7 +314,14 @@ fn value_string(v: &Value) -> String {
     }
 }
 
-fn compile_cloudformation(t: &mut Template, fkey: &str, deployed: &str, idx: usize, e: &Event) {
+fn compile_cloudformation(
+    ctx: &Ctx,
+    t: &mut Template,
+    fkey: &str,
+    deployed: &str,
+    idx: usize,
+    e: &Event,
+) {
     let (bus, exists) = bus_name(e);
     let create = match &bus {
         Some(b) => !exists && truthy(b) && !is_default(b),
@@ -336,7 +338,7 @@ fn compile_cloudformation(t: &mut Template, fkey: &str, deployed: &str, idx: usi
     }
 
     let mut target = Map::new();
-    target.insert("Arn".into(), lambda_target(fkey));
+    target.insert("Arn".into(), super::fn_common::lambda_arn(ctx, fkey));
     target.insert(
         "Id".into(),
         Value::String(naming::event_bridge_target_id(&value_string(&e.rule_name))),
@@ -373,7 +375,9 @@ fn compile_cloudformation(t: &mut Template, fkey: &str, deployed: &str, idx: usi
     put("Targets", Some(Value::Array(vec![Value::Object(target)])));
     let mut rule = Map::new();
     rule.insert("Type".into(), Value::String("AWS::Events::Rule".into()));
-    if let Some(id) = &bus_id {
+    let alias = crate::compile::aliases::alias_logical_id(ctx, fkey);
+    if let Some(id) = bus_id.as_ref().or(alias.as_ref()) {
+        // the bus the rule is created on, else the function's alias
         rule.insert("DependsOn".into(), Value::String(id.clone()));
     }
     rule.insert("Properties".into(), Value::Object(props));
@@ -387,24 +391,26 @@ fn compile_cloudformation(t: &mut Template, fkey: &str, deployed: &str, idx: usi
         path.push(b);
     }
     path.push(e.rule_name.clone());
+    let mut permission = json!({
+        "Type": "AWS::Lambda::Permission",
+        "Properties": {
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": super::fn_common::lambda_arn(ctx, fkey),
+            "Principal": "events.amazonaws.com",
+            "SourceArn": {"Fn::Join": [":", [
+                "arn",
+                {"Ref": "AWS::Partition"},
+                "events",
+                {"Ref": "AWS::Region"},
+                {"Ref": "AWS::AccountId"},
+                {"Fn::Join": ["/", path]},
+            ]]},
+        },
+    });
+    crate::compile::aliases::depend_on_alias(ctx, fkey, &mut permission);
     t.resources_mut().insert(
         naming::event_bridge_lambda_permission_logical_id(fkey, idx),
-        json!({
-            "Type": "AWS::Lambda::Permission",
-            "Properties": {
-                "Action": "lambda:InvokeFunction",
-                "FunctionName": lambda_target(fkey),
-                "Principal": "events.amazonaws.com",
-                "SourceArn": {"Fn::Join": [":", [
-                    "arn",
-                    {"Ref": "AWS::Partition"},
-                    "events",
-                    {"Ref": "AWS::Region"},
-                    {"Ref": "AWS::AccountId"},
-                    {"Fn::Join": ["/", path]},
-                ]]},
-            },
-        }),
+        permission,
     );
 }
 

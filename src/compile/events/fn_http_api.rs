@@ -144,12 +144,13 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     emit::log_group(&s, t);
     emit::stage(&s, t);
     emit::authorizers(&s, t);
-    endpoints(&s, &routes, &payloads, t);
+    endpoints(ctx, &s, &routes, &payloads, t);
 }
 
 /// `compileEndpoints`: per route, the function's permission and integration (once per
 /// function), then the route.
 fn endpoints(
+    ctx: &Ctx,
     s: &settings::Settings,
     routes: &[FunctionRoute],
     payloads: &[(&str, Value)],
@@ -160,29 +161,36 @@ fn endpoints(
         let integration_id = naming::http_api_integration_logical_id(r.function);
         if !done.contains(&r.function) {
             done.push(r.function);
-            let arn = json!({"Fn::GetAtt": [naming::lambda_logical_id(r.function), "Arn"]});
+            let arn = crate::compile::aliases::lambda_target(ctx, r.function);
+            let alias = crate::compile::aliases::alias_logical_id(ctx, r.function);
+            let mut permission =
+                emit::api_gateway_permission(arn.clone(), emit::execute_api_source_arn(s.api_id()));
+            if let Some(id) = &alias {
+                permission["DependsOn"] = json!(id);
+            }
             t.merge_resource(
                 &naming::lambda_http_api_permission_logical_id(r.function),
-                emit::api_gateway_permission(arn.clone(), emit::execute_api_source_arn(s.api_id())),
+                permission,
             );
             let payload = payloads
                 .iter()
                 .find(|(f, _)| *f == r.function)
                 .map(|(_, p)| p.clone())
                 .unwrap_or_else(|| json!("2.0"));
-            t.merge_resource(
-                &integration_id,
-                json!({
-                    "Type": "AWS::ApiGatewayV2::Integration",
-                    "Properties": {
-                        "ApiId": s.api_id(),
-                        "IntegrationType": "AWS_PROXY",
-                        "IntegrationUri": arn,
-                        "PayloadFormatVersion": payload,
-                        "TimeoutInMillis": 30000,
-                    },
-                }),
-            );
+            let mut integration = json!({
+                "Type": "AWS::ApiGatewayV2::Integration",
+                "Properties": {
+                    "ApiId": s.api_id(),
+                    "IntegrationType": "AWS_PROXY",
+                    "IntegrationUri": arn,
+                    "PayloadFormatVersion": payload,
+                    "TimeoutInMillis": 30000,
+                },
+            });
+            if let Some(id) = alias {
+                integration["DependsOn"] = json!(id);
+            }
+            t.merge_resource(&integration_id, integration);
         }
         t.merge_resource(
             &naming::http_api_route_logical_id(&r.spec.route_key),

@@ -33,7 +33,8 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 continue;
             };
             n += 1;
-            let Some(payload) = topic_rule_payload(fkey, iot, super::key_span(ev, "iot"), diags)
+            let Some(payload) =
+                topic_rule_payload(ctx, fkey, iot, super::key_span(ev, "iot"), diags)
             else {
                 continue;
             };
@@ -43,13 +44,13 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             if let Some(name) = super::truthy(iot, "name") {
                 props.insert("RuleName".into(), Value::String(without_line_breaks(name)));
             }
-            t.merge_resource(
-                &rule_id,
-                json!({"Type": "AWS::IoT::TopicRule", "Properties": props}),
-            );
+            let mut rule = json!({"Type": "AWS::IoT::TopicRule", "Properties": props});
+            crate::compile::aliases::depend_on_alias(ctx, fkey, &mut rule);
+            t.merge_resource(&rule_id, rule);
             t.merge_resource(
                 &naming::lambda_iot_permission_logical_id(fkey, n),
                 fn_common::invoke_permission(
+                    ctx,
                     fkey,
                     "iot.amazonaws.com",
                     Some(json!({"Fn::Join": ["", [
@@ -74,7 +75,13 @@ fn without_line_breaks(n: &Node) -> String {
 }
 
 /// The rule's `TopicRulePayload` (`None` after an error).
-fn topic_rule_payload(fkey: &str, iot: &Node, event_key: Span, diags: &mut Diags) -> Option<Value> {
+fn topic_rule_payload(
+    ctx: &Ctx,
+    fkey: &str,
+    iot: &Node,
+    event_key: Span,
+    diags: &mut Diags,
+) -> Option<Value> {
     if iot.as_map().is_none() {
         diags.push(
             Diag::error(
@@ -115,7 +122,7 @@ fn topic_rule_payload(fkey: &str, iot: &Node, event_key: Span, diags: &mut Diags
     payload.insert("Sql".into(), Value::String(without_line_breaks(sql)));
     payload.insert(
         "Actions".into(),
-        json!([{"Lambda": {"FunctionArn": fn_common::lambda_arn(fkey)}}]),
+        json!([{"Lambda": {"FunctionArn": fn_common::lambda_arn(ctx, fkey)}}]),
     );
     if let Some(d) = super::truthy(iot, "description") {
         payload.insert("Description".into(), Value::String(without_line_breaks(d)));
@@ -195,6 +202,8 @@ pub fn compile_fleet_provisioning(ctx: &Ctx, t: &mut Template, diags: &mut Diags
             continue;
         }
         let permission_id = naming::lambda_iot_fleet_provisioning_permission_logical_id(fkey);
+        let mut depends = vec![json!(permission_id)];
+        depends.extend(crate::compile::aliases::alias_logical_id(ctx, fkey).map(Value::String));
         let mut props = Map::new();
         props.insert(
             "Enabled".into(),
@@ -204,7 +213,7 @@ pub fn compile_fleet_provisioning(ctx: &Ctx, t: &mut Template, diags: &mut Diags
         );
         props.insert(
             "PreProvisioningHook".into(),
-            json!({"TargetArn": fn_common::lambda_arn(fkey)}),
+            json!({"TargetArn": fn_common::lambda_arn(ctx, fkey)}),
         );
         for (key, prop) in [
             ("provisioningRoleArn", "ProvisioningRoleArn"),
@@ -227,12 +236,12 @@ pub fn compile_fleet_provisioning(ctx: &Ctx, t: &mut Template, diags: &mut Diags
             json!({
                 "Type": "AWS::IoT::ProvisioningTemplate",
                 "Properties": props,
-                "DependsOn": [permission_id],
+                "DependsOn": depends,
             }),
         );
         res.insert(
             permission_id,
-            fn_common::invoke_permission(fkey, "iot.amazonaws.com", None),
+            fn_common::invoke_permission(ctx, fkey, "iot.amazonaws.com", None),
         );
     }
 }

@@ -277,7 +277,7 @@ fn new_buckets(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 .unwrap_or_else(|| json!("s3:ObjectCreated:*"));
             let mut configuration = json!({
                 "Event": event,
-                "Function": super::fn_common::lambda_arn(fkey),
+                "Function": super::fn_common::lambda_arn(ctx, fkey),
             });
             if s3.get("rules").is_some_and(Node::is_truthy)
                 && let Some(o) = configuration.as_object_mut()
@@ -340,7 +340,11 @@ fn new_buckets(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         let depends: Vec<Value> = enabled
             .iter()
             .filter(|(_, b)| b == name)
-            .map(|(fkey, b)| Value::String(permission_id(fkey, b)))
+            .flat_map(|(fkey, b)| {
+                let mut ids = vec![Value::String(permission_id(fkey, b))];
+                ids.extend(crate::compile::aliases::alias_logical_id(ctx, fkey).map(Value::String));
+                ids
+            })
             .collect();
         let id = naming::bucket_logical_id(key.unwrap_or(name));
         t.merge_resource(
@@ -353,6 +357,7 @@ fn new_buckets(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             &permission_id(fkey, name),
             {
                 let mut p = super::fn_common::invoke_permission(
+                ctx,
                     fkey,
                     "s3.amazonaws.com",
                     Some(json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, format!(":s3:::{name}")]]})),

@@ -22,7 +22,7 @@ use super::schedule::{
     BAD_EXPRESSION, BAD_RATE, INVALID, MISSING_RATE, UNKNOWN_METHOD, check_inputs,
     check_scheduler_options, framework_accepts,
 };
-use crate::compile::{Ctx, Template, naming};
+use crate::compile::{Ctx, Template, aliases, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
@@ -88,13 +88,16 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             for rate in &s.rates {
                 n += 1;
                 if s.scheduler {
-                    let schedule = scheduler_schedule(ctx, t, fkey, &s, rate);
+                    let mut schedule = scheduler_schedule(ctx, t, fkey, &s, rate);
+                    aliases::depend_on_alias(ctx, fkey, &mut schedule);
                     t.resources_mut()
                         .insert(naming::scheduler_schedule_logical_id(fkey, n), schedule);
                 } else {
                     let rule_id = naming::schedule_logical_id(fkey, n);
-                    let rule = rule(fkey, &s, rate, sched.span, diags);
-                    let permission = permission(fkey, &rule_id);
+                    let mut rule = rule(ctx, fkey, &s, rate, sched.span, diags);
+                    let mut permission = permission(ctx, fkey, &rule_id);
+                    aliases::depend_on_alias(ctx, fkey, &mut rule);
+                    aliases::depend_on_alias(ctx, fkey, &mut permission);
                     let res = t.resources_mut();
                     res.insert(rule_id, rule);
                     res.insert(
@@ -314,13 +317,8 @@ fn settings<'a>(
     })
 }
 
-/// `{"Fn::GetAtt": ["<NF>LambdaFunction", "Arn"]}`.
-fn lambda_target(fkey: &str) -> Value {
-    json!({"Fn::GetAtt": [naming::lambda_logical_id(fkey), "Arn"]})
-}
-
 /// The `AWS::Events::Rule` of one expression, assembled as the framework's JSON text.
-fn rule(fkey: &str, s: &Settings, rate: &Node, event: Span, diags: &mut Diags) -> Value {
+fn rule(ctx: &Ctx, fkey: &str, s: &Settings, rate: &Node, event: Span, diags: &mut Diags) -> Value {
     let mut text = Text::new();
     let mut props = Map::new();
     text.lit("{\"Type\": \"AWS::Events::Rule\", \"Properties\": {\"ScheduleExpression\": ");
@@ -383,7 +381,7 @@ fn rule(fkey: &str, s: &Settings, rate: &Node, event: Span, diags: &mut Diags) -
         text.lit("\"InputTransformer\": ").json(&v).lit(", ");
         target.insert("InputTransformer".into(), v);
     }
-    let arn = lambda_target(fkey);
+    let arn = super::fn_common::lambda_arn(ctx, fkey);
     text.lit("\"Arn\": ").json(&arn).lit(", \"Id\": ");
     target.insert("Arn".into(), arn);
     let id = naming::schedule_id(fkey);
@@ -395,11 +393,11 @@ fn rule(fkey: &str, s: &Settings, rate: &Node, event: Span, diags: &mut Diags) -
 
 /// `<NF>LambdaPermissionEventsRuleSchedule<n>` (also JSON text in the framework, but nothing
 /// user-written is spliced into it except the function key, which logical IDs already limit).
-fn permission(fkey: &str, rule_id: &str) -> Value {
+fn permission(ctx: &Ctx, fkey: &str, rule_id: &str) -> Value {
     json!({
         "Type": "AWS::Lambda::Permission",
         "Properties": {
-            "FunctionName": lambda_target(fkey),
+            "FunctionName": super::fn_common::lambda_arn(ctx, fkey),
             "Action": "lambda:InvokeFunction",
             "Principal": "events.amazonaws.com",
             "SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]},
@@ -410,7 +408,7 @@ fn permission(fkey: &str, rule_id: &str) -> Value {
 /// The `AWS::Scheduler::Schedule` of one expression.
 fn scheduler_schedule(ctx: &Ctx, t: &Template, fkey: &str, s: &Settings, rate: &Node) -> Value {
     let mut target = Map::new();
-    target.insert("Arn".into(), lambda_target(fkey));
+    target.insert("Arn".into(), super::fn_common::lambda_arn(ctx, fkey));
     target.insert("RoleArn".into(), function_role(ctx, t, fkey));
     if let Some(i) = &s.input {
         target.insert("Input".into(), i.clone());

@@ -80,7 +80,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 continue;
             };
             let opt = |k: &str| object.and_then(|o| o.get(k)).map(Node::to_json);
-            let endpoint = fn_common::lambda_arn(fkey);
+            let endpoint = fn_common::lambda_arn(ctx, fkey);
             let subscription_id = naming::lambda_sns_subscription_logical_id(fkey, &topic.name);
 
             let mut redrive_value = None;
@@ -135,10 +135,10 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                         ("RedrivePolicy", redrive_value),
                         ("Region", topic.region.clone().map(Value::String)),
                     ]);
-                    t.merge_resource(
-                        &subscription_id,
-                        json!({"Type": "AWS::SNS::Subscription", "Properties": props}),
-                    );
+                    let mut subscription =
+                        json!({"Type": "AWS::SNS::Subscription", "Properties": props});
+                    crate::compile::aliases::depend_on_alias(ctx, fkey, &mut subscription);
+                    t.merge_resource(&subscription_id, subscription);
                     arn.clone()
                 }
                 None => {
@@ -151,10 +151,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                             ("TopicName", Some(Value::String(topic.name.clone()))),
                             ("DisplayName", display),
                         ]);
-                        t.merge_resource(
-                            &topic_id,
-                            json!({"Type": "AWS::SNS::Topic", "Properties": props}),
-                        );
+                        let mut topic = json!({"Type": "AWS::SNS::Topic", "Properties": props});
+                        crate::compile::aliases::depend_on_alias(ctx, fkey, &mut topic);
+                        t.merge_resource(&topic_id, topic);
                     }
                     let filter = object.and_then(|o| super::truthy(o, "filterPolicy"));
                     if filter.is_some() || redrive_value.is_some() {
@@ -188,7 +187,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             };
             t.merge_resource(
                 &naming::lambda_sns_permission_logical_id(fkey, &topic.name),
-                fn_common::invoke_permission(fkey, "sns.amazonaws.com", Some(source_arn)),
+                fn_common::invoke_permission(ctx, fkey, "sns.amazonaws.com", Some(source_arn)),
             );
         }
     }

@@ -79,7 +79,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 props.insert("MaximumBatchingWindowInSeconds".into(), w.to_json());
             }
             props.insert("EventSourceArn".into(), arn.to_json());
-            props.insert("FunctionName".into(), fn_common::lambda_arn(fkey));
+            props.insert("FunctionName".into(), fn_common::lambda_arn(ctx, fkey));
             props.insert(
                 "Enabled".into(),
                 opt("enabled")

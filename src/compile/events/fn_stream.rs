@@ -189,7 +189,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                     .unwrap_or(Value::Bool(true)),
             );
             props.insert("EventSourceArn".into(), src.arn.to_json());
-            props.insert("FunctionName".into(), fn_common::lambda_arn(fkey));
+            props.insert("FunctionName".into(), fn_common::lambda_arn(ctx, fkey));
             if let Some(p) = opt("parallelizationFactor").filter(|p| p.is_truthy()) {
                 props.insert("ParallelizationFactor".into(), p.to_json());
             }

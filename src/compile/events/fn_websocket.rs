@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::custom_resources::{self, Handler};
 use super::fn_common;
-use crate::compile::{Ctx, Template, naming};
+use crate::compile::{Ctx, Template, aliases, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
@@ -97,16 +97,18 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         api(ctx, t, &description);
     }
     for e in &events {
+        let mut integration = json!({
+            "Type": "AWS::ApiGatewayV2::Integration",
+            "Properties": {
+                "ApiId": api_id,
+                "IntegrationType": "AWS_PROXY",
+                "IntegrationUri": invocation_uri(fn_common::lambda_arn(ctx, e.fkey)),
+            },
+        });
+        aliases::depend_on_alias(ctx, e.fkey, &mut integration);
         t.merge_resource(
             &naming::websockets_integration_logical_id(e.fkey),
-            json!({
-                "Type": "AWS::ApiGatewayV2::Integration",
-                "Properties": {
-                    "ApiId": api_id,
-                    "IntegrationType": "AWS_PROXY",
-                    "IntegrationUri": invocation_uri(fn_common::lambda_arn(e.fkey)),
-                },
-            }),
+            integration,
         );
     }
     for e in events.iter().filter(|e| e.response_selection.is_some()) {
@@ -123,31 +125,36 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         );
     }
     for a in events.iter().filter_map(|e| e.authorizer.as_ref()) {
+        let mut authorizer = json!({
+            "Type": "AWS::ApiGatewayV2::Authorizer",
+            "Properties": {
+                "ApiId": api_id,
+                "Name": a.name,
+                "AuthorizerType": "REQUEST",
+                "AuthorizerUri": a.uri,
+                "IdentitySource": a.identity_source,
+            },
+        });
+        aliases::depend_on_alias(ctx, &a.name, &mut authorizer);
         t.merge_resource(
             &naming::websockets_authorizer_logical_id(&a.name),
-            json!({
-                "Type": "AWS::ApiGatewayV2::Authorizer",
-                "Properties": {
-                    "ApiId": api_id,
-                    "Name": a.name,
-                    "AuthorizerType": "REQUEST",
-                    "AuthorizerUri": a.uri,
-                    "IdentitySource": a.identity_source,
-                },
-            }),
+            authorizer,
         );
     }
     let api_ref = api_id.get("Ref").cloned();
     for e in &events {
         let mut depends: Vec<Value> = api_ref.iter().cloned().collect();
-        depends.push(json!(naming::lambda_logical_id(e.fkey)));
+        depends.push(json!(
+            aliases::alias_logical_id(ctx, e.fkey)
+                .unwrap_or_else(|| naming::lambda_logical_id(e.fkey))
+        ));
         t.merge_resource(
             &naming::lambda_websockets_permission_logical_id(e.fkey),
             json!({
                 "Type": "AWS::Lambda::Permission",
                 "DependsOn": depends,
                 "Properties": {
-                    "FunctionName": fn_common::lambda_arn(e.fkey),
+                    "FunctionName": fn_common::lambda_arn(ctx, e.fkey),
                     "Action": "lambda:InvokeFunction",
                     "Principal": "apigateway.amazonaws.com",
                 },
@@ -158,7 +165,8 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             let function = match &a.permission {
                 Value::String(s) if !s.contains(':') => {
                     depends.push(json!(s));
-                    fn_common::lambda_arn(&a.name)
+                    depends.extend(aliases::alias_logical_id(ctx, &a.name).map(Value::String));
+                    fn_common::lambda_arn(ctx, &a.name)
                 }
                 other => other.clone(),
             };
@@ -276,7 +284,7 @@ fn read<'a>(
 /// fails to find it).
 fn local_function(ctx: &Ctx, name: &str, span: Span, diags: &mut Diags) -> Option<Value> {
     if ctx.function(name).is_some() {
-        return Some(fn_common::lambda_arn(name));
+        return Some(fn_common::lambda_arn(ctx, name));
     }
     diags.push(
         Diag::error(&INVALID, format!("the websocket authorizer `{name}` is not a function of this service"))

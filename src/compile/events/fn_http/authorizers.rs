@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::validate::Event;
 use super::{Api, codes};
-use crate::compile::events::http::authorizers::{properties, write};
+use crate::compile::events::http::authorizers::{lambda_uri, properties, write};
 use crate::compile::events::http::validate::{Arn, Authorizer, is_cognito_arn};
 use crate::compile::events::http_api::emit::{api_gateway_permission, execute_api_arn};
 use crate::compile::{Template, naming};
@@ -138,8 +138,29 @@ pub fn check(api: &Api, diags: &mut Diags) {
 pub fn compile(api: &Api, t: &mut Template) {
     for (_, a, arn) in with_arn(api) {
         let name = a.name.clone().unwrap_or_default();
-        let props = properties(a, arn, &api.rest_api_id, identity_source(a));
-        write(t, &naming::authorizer_logical_id(&name), props, None);
+        let mut props = properties(a, arn, &api.rest_api_id, identity_source(a));
+        let alias = function_alias(api, arn, &name);
+        if alias.is_some() && props.contains_key("AuthorizerUri") {
+            props.insert(
+                "AuthorizerUri".into(),
+                lambda_uri(crate::compile::aliases::lambda_target(api.ctx, &name)),
+            );
+        }
+        write(
+            t,
+            &naming::authorizer_logical_id(&name),
+            props,
+            alias.map(Value::String),
+        );
+    }
+}
+
+/// The alias of an authorizer given as a function of the service (its ARN is then the
+/// alias's, and its permission names the alias by `Ref`).
+fn function_alias(api: &Api, arn: &Arn, name: &str) -> Option<String> {
+    match arn {
+        Arn::Function(_) => crate::compile::aliases::alias_logical_id(api.ctx, name),
+        Arn::Given(_) => None,
     }
 }
 
@@ -153,13 +174,14 @@ fn permission(function: Value, rest_api_id: &Value) -> Value {
 pub fn permissions(api: &Api, t: &mut Template) {
     for ev in &api.events {
         let id = naming::lambda_api_gateway_permission_logical_id(ev.function);
-        t.resources_mut().insert(
-            id,
-            permission(
-                json!({"Fn::GetAtt": [naming::lambda_logical_id(ev.function), "Arn"]}),
-                &api.rest_api_id,
-            ),
+        let mut p = permission(
+            crate::compile::aliases::lambda_target(api.ctx, ev.function),
+            &api.rest_api_id,
         );
+        if let Some(alias) = crate::compile::aliases::alias_logical_id(api.ctx, ev.function) {
+            p["DependsOn"] = json!(alias);
+        }
+        t.resources_mut().insert(id, p);
         let Some(a) = &ev.authorizer else { continue };
         let Some(arn) = &a.arn else { continue };
         let Some(target) = permitted(a, arn) else {
@@ -170,6 +192,10 @@ pub fn permissions(api: &Api, t: &mut Template) {
         if t.has_resource(&pid) {
             continue;
         }
+        let target = match function_alias(api, arn, a.name.as_deref().unwrap_or_default()) {
+            Some(alias) => json!({"Ref": alias}),
+            None => target,
+        };
         t.resources_mut()
             .insert(pid, permission(target, &api.rest_api_id));
     }

@@ -130,15 +130,20 @@ pub fn compile(api: &mut Api, t: &mut Template) {
             "ApiKeyRequired".into(),
             Value::Bool(ev.get("private").is_some_and(Node::is_truthy)),
         );
+        let alias = crate::compile::aliases::target_alias(api.ctx, ev.function);
+        let mut depends = vec![json!(naming::lambda_api_gateway_permission_logical_id(
+            ev.function
+        ))];
+        depends.extend(alias.as_ref().map(|a| json!(a.logical_id)));
         let mut template = json!({
             "Type": "AWS::ApiGateway::Method",
             "Properties": Value::Object(props),
-            "DependsOn": [naming::lambda_api_gateway_permission_logical_id(ev.function)],
+            "DependsOn": depends,
         });
         lodash_merge(&mut template, &authorization(ev));
         lodash_merge(
             &mut template,
-            &json!({"Properties": {"Integration": integration(ev)}}),
+            &json!({"Properties": {"Integration": integration(ev, alias.as_ref().map(|a| a.name))}}),
         );
         lodash_merge(
             &mut template,
@@ -204,8 +209,9 @@ fn authorization(ev: &Event) -> Value {
     json!({"Properties": Value::Object(p), "DependsOn": [id]})
 }
 
-/// `getMethodIntegration`
-fn integration(ev: &Event) -> Value {
+/// `getMethodIntegration` (`alias`: the name of the function's alias, which the URI appends
+/// to the ARN as two more joined items)
+fn integration(ev: &Event, alias: Option<&str>) -> Value {
     let ty = ev.integration;
     let request = ev.request.as_ref();
     let mut m = Map::new();
@@ -213,10 +219,15 @@ fn integration(ev: &Event) -> Value {
     m.insert("Type".into(), json!(ty));
     match ty {
         "AWS" | "AWS_PROXY" => {
-            m.insert(
-                "Uri".into(),
-                lambda_uri(json!({"Fn::GetAtt": [naming::lambda_logical_id(ev.function), "Arn"]})),
-            );
+            let mut uri =
+                lambda_uri(json!({"Fn::GetAtt": [naming::lambda_logical_id(ev.function), "Arn"]}));
+            if let Some(name) = alias
+                && let Some(parts) = uri.pointer_mut("/Fn::Join/1").and_then(Value::as_array_mut)
+            {
+                let at = parts.len() - 1;
+                parts.splice(at..at, [json!(":"), json!(name)]);
+            }
+            m.insert("Uri".into(), uri);
         }
         "HTTP" | "HTTP_PROXY" => {
             if let Some(u) = request.and_then(|r| r.uri) {

@@ -162,12 +162,16 @@ pub fn authorizers(s: &Settings, t: &mut Template) {
                 );
                 p.insert("AuthorizerUri".into(), lambda_uri(function.clone()));
                 if *permission {
+                    let mut p = api_gateway_permission(
+                        function.clone(),
+                        execute_api_source_arn(s.api_id()),
+                    );
+                    if let Some(id) = &a.alias {
+                        p["DependsOn"] = json!(id);
+                    }
                     t.merge_resource(
                         &naming::lambda_authorizer_http_api_permission_logical_id(&a.name),
-                        api_gateway_permission(
-                            function.clone(),
-                            execute_api_source_arn(s.api_id()),
-                        ),
+                        p,
                     );
                 }
             }
@@ -179,10 +183,12 @@ pub fn authorizers(s: &Settings, t: &mut Template) {
                 );
             }
         }
-        t.merge_resource(
-            &a.logical_id(),
-            json!({"Type": "AWS::ApiGatewayV2::Authorizer", "Properties": Value::Object(p)}),
-        );
+        let mut authorizer =
+            json!({"Type": "AWS::ApiGatewayV2::Authorizer", "Properties": Value::Object(p)});
+        if let Some(id) = &a.alias {
+            authorizer["DependsOn"] = json!(id);
+        }
+        t.merge_resource(&a.logical_id(), authorizer);
     }
 }
 

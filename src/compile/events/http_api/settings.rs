@@ -100,7 +100,8 @@ pub enum AuthorizerKind {
         audience: Vec<Value>,
     },
     Request {
-        /// The Lambda: `functionArn` as written, or `Fn::GetAtt` of `functionName`'s function.
+        /// The Lambda: `functionArn` as written, or `Fn::GetAtt` of `functionName`'s function
+        /// (joined with its alias name when it has one).
         function: Value,
         /// `false` with `managedExternally`.
         permission: bool,
@@ -115,6 +116,9 @@ pub struct Authorizer {
     /// `name`, else the key: the authorizer's `Name` and the base of its logical ID.
     pub name: String,
     pub identity_source: Value,
+    /// The alias of a `type: request` authorizer's `functionName` function, which the
+    /// authorizer and its permission depend on.
+    pub alias: Option<String>,
     pub kind: AuthorizerKind,
 }
 
@@ -438,6 +442,7 @@ fn read_authorizer(
         );
         let arn = get("functionArn");
         let function_name = get("functionName");
+        let mut alias = None;
         let function = match (arn, function_name) {
             (None, None) => {
                 diags.push(err(
@@ -480,7 +485,8 @@ fn read_authorizer(
                     diags.push(d);
                     return None;
                 }
-                json!({"Fn::GetAtt": [naming::lambda_logical_id(&fname), "Arn"]})
+                alias = crate::compile::aliases::alias_logical_id(ctx, &fname);
+                crate::compile::aliases::lambda_target(ctx, &fname)
             }
         };
         if let Some(ttl) = get("resultTtlInSeconds")
@@ -497,6 +503,7 @@ fn read_authorizer(
         return Some(Authorizer {
             name,
             identity_source,
+            alias,
             kind: AuthorizerKind::Request {
                 function,
                 permission: get("managedExternally").is_none(),
@@ -543,6 +550,7 @@ fn read_authorizer(
     Some(Authorizer {
         name,
         identity_source,
+        alias: None,
         kind: AuthorizerKind::Jwt {
             issuer: get("issuerUrl").map(Node::to_json).unwrap_or(Value::Null),
             audience: get("audience").map(to_set).unwrap_or_default(),
