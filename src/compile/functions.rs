@@ -14,7 +14,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, Template, UNSUPPORTED};
+use super::{Ctx, Template};
 use super::{aliases, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Code, Diag, Diags};
@@ -289,18 +289,6 @@ fn concat(list: &mut Vec<Value>, v: Value) {
     }
 }
 
-/// Function properties the framework compiles into resources slsx does not generate.
-const UNSUPPORTED_PROPERTIES: [(&str, &str); 1] = [(
-    "image",
-    "container image functions (the framework resolves the image digest from ECR)",
-)];
-
-fn unsupported(span: Span, what: &str) -> Diag {
-    Diag::error(&UNSUPPORTED, format!("slsx does not compile {what}"))
-        .label(span, "the framework would add resources for this that slsx cannot generate")
-        .help("remove the setting, or package this service with the Serverless Framework itself; slsx refuses rather than emit an incomplete template")
-}
-
 /// `package:compileFunctions` (core part): functions, versions, outputs.
 pub fn compile_functions(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let fns = ctx.functions();
@@ -310,16 +298,6 @@ pub fn compile_functions(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let mut later = Vec::new();
     let mut granted = Vec::new();
     for (key, f) in &fns {
-        let mut bad = false;
-        for (prop, what) in UNSUPPORTED_PROPERTIES {
-            if truthy(f.get(prop)) {
-                diags.push(unsupported(key_span(f, prop), what));
-                bad = true;
-            }
-        }
-        if bad {
-            continue;
-        }
         match compile_function(ctx, t, diags, key, f) {
             Some(Some(version)) => later.push((*key, *f, version)),
             Some(None) => finish_function(ctx, t, diags, key, f, None, &mut granted),
@@ -689,36 +667,69 @@ fn compile_function(
     f: &Node,
 ) -> Option<Option<(String, Value)>> {
     let fk_span = function_key_span(ctx, key);
-    let Some(handler) = truthy_val(f.get("handler")) else {
-        diags.push(
-            Diag::error(&NO_HANDLER, format!("function `{key}` has no `handler`"))
-                .label(fk_span, "needs `handler: <file>.<export>`")
-                .help("add `handler:` (e.g. `handler: handler.main` for `export const main` in handler.js)"),
-        );
-        return None;
+    let handler = truthy_val(f.get("handler"));
+    let image_node = truthy_val(f.get("image"));
+    match (handler, image_node) {
+        (None, None) => {
+            diags.push(
+                Diag::error(&NO_HANDLER, format!("function `{key}` has neither `handler` nor `image`"))
+                    .label(fk_span, "needs `handler: <file>.<export>` (or `image`)")
+                    .help("add `handler:` (e.g. `handler: handler.main` for `export const main` in handler.js), or `image:` for a container image function"),
+            );
+            return None;
+        }
+        (Some(_), Some(_)) => {
+            diags.push(
+                Diag::error(
+                    &super::images::HANDLER_AND_IMAGE,
+                    format!("function `{key}` has both `handler` and `image`"),
+                )
+                .label(key_span(f, "image"), "a container image function")
+                .secondary(key_span(f, "handler"), "a handler in a zip")
+                .help("keep one: `image` for a function run from a container image (its handler is the image's command), `handler` for one packaged as a zip (the framework refuses both)"),
+            );
+            return None;
+        }
+        _ => {}
+    }
+    let image = match image_node {
+        Some(i) => Some(super::images::resolve(ctx, key, i, diags)?),
+        None => None,
     };
     let provider = |k: &str| ctx.provider_at(&[k]);
     let name = ctx.function_name(key);
-    let s3_key = format!(
-        "{}/{}",
-        super::core::artifact_directory_name(ctx),
-        artifact_name(ctx, key, f)
-    );
 
     let mut props = Map::new();
-    props.insert(
-        "Code".into(),
-        json!({"S3Bucket": super::core::code_bucket(ctx), "S3Key": s3_key}),
-    );
-    if let Some(rm) = runtime_management(ctx, f) {
-        props.insert("RuntimeManagementConfig".into(), rm);
+    match (&image, handler) {
+        (Some(img), _) => {
+            props.insert("Code".into(), json!({"ImageUri": img.uri}));
+            if let Some(c) = &img.config {
+                props.insert("ImageConfig".into(), c.clone());
+            }
+            props.insert("PackageType".into(), json!("Image"));
+        }
+        (None, Some(handler)) => {
+            let s3_key = format!(
+                "{}/{}",
+                super::core::artifact_directory_name(ctx),
+                artifact_name(ctx, key, f)
+            );
+            props.insert(
+                "Code".into(),
+                json!({"S3Bucket": super::core::code_bucket(ctx), "S3Key": s3_key}),
+            );
+            if let Some(rm) = runtime_management(ctx, f) {
+                props.insert("RuntimeManagementConfig".into(), rm);
+            }
+            props.insert("Handler".into(), handler.to_json());
+            let runtime = truthy_val(f.get("runtime"))
+                .or_else(|| truthy_val(provider("runtime")))
+                .map(Node::to_json)
+                .unwrap_or_else(|| json!("nodejs16.x"));
+            props.insert("Runtime".into(), runtime);
+        }
+        (None, None) => return None,
     }
-    props.insert("Handler".into(), handler.to_json());
-    let runtime = truthy_val(f.get("runtime"))
-        .or_else(|| truthy_val(provider("runtime")))
-        .map(Node::to_json)
-        .unwrap_or_else(|| json!("nodejs16.x"));
-    props.insert("Runtime".into(), runtime);
     props.insert("FunctionName".into(), json!(name));
     props.insert(
         "MemorySize".into(),
@@ -960,15 +971,25 @@ fn compile_function(
     if !should_version && !provisioned && !snap_start {
         return Some(None);
     }
-    let code_sha = base64_sha256(s3_key_text(&props).as_bytes());
+    // an image's digest; a zip's hash (stand-in: of its S3 key), which also starts the
+    // version hash (an image's `Code` is hashed with the properties instead)
+    let (code_sha, hash_start) = match &image {
+        Some(img) => (img.sha.clone(), String::new()),
+        None => {
+            let sha = base64_sha256(s3_key_text(&props).as_bytes());
+            (sha.clone(), sha)
+        }
+    };
     let mut hashed = props;
-    hashed.remove("Code");
+    if image.is_none() {
+        hashed.remove("Code");
+    }
     hashed.remove("ReservedConcurrentExecutions");
     hashed.remove("Tags");
     let (layer_zips, layer_configs) =
         super::layers::version_hash_inputs(ctx, t, hashed.get("Layers"));
     hashed.insert("layerConfigurations".into(), layer_configs);
-    let mut input = code_sha.clone();
+    let mut input = hash_start;
     for h in layer_zips {
         input.push_str(&h);
     }

@@ -19,6 +19,7 @@ pub mod aliases;
 pub mod core;
 pub mod events;
 pub mod functions;
+pub mod images;
 pub mod layers;
 pub mod merge;
 pub mod naming;
@@ -44,6 +45,7 @@ pub fn codes() -> Vec<&'static crate::diagnostics::Code> {
         lists.iter().flat_map(|l| l.iter().copied()).collect();
     all.extend(functions::codes());
     all.extend(layers::codes());
+    all.extend(images::codes());
     all.extend(state_machine::codes());
     all.extend(events::codes());
     all
