@@ -731,18 +731,22 @@ fn compile_function(
         (None, None) => return None,
     }
     props.insert("FunctionName".into(), json!(name));
+    // a Lambda@Edge function's own defaults (`prepareFunctions`), before the provider's
+    let edge = super::events::fn_cloudfront::has_event(f);
     props.insert(
         "MemorySize".into(),
         truthy_val(f.get("memorySize"))
-            .or_else(|| truthy_val(provider("memorySize")))
             .map(Node::to_json)
+            .or_else(|| edge.then(|| json!(128)))
+            .or_else(|| truthy_val(provider("memorySize")).map(Node::to_json))
             .unwrap_or_else(|| json!(1024)),
     );
     props.insert(
         "Timeout".into(),
         truthy_val(f.get("timeout"))
-            .or_else(|| truthy_val(provider("timeout")))
             .map(Node::to_json)
+            .or_else(|| edge.then(|| json!(5)))
+            .or_else(|| truthy_val(provider("timeout")).map(Node::to_json))
             .unwrap_or_else(|| json!(6)),
     );
     if let Some(a) =
@@ -947,13 +951,15 @@ fn compile_function(
     t.resources_mut()
         .insert(logical_id.clone(), Value::Object(resource));
 
-    let should_version = match f.get("versionFunction") {
-        Some(v) if !v.is_null() => v.is_truthy(),
-        _ => match provider("versionFunctions") {
+    // the framework versions every Lambda@Edge function (`prepareFunctions`)
+    let should_version = edge
+        || match f.get("versionFunction") {
             Some(v) if !v.is_null() => v.is_truthy(),
-            _ => true,
-        },
-    };
+            _ => match provider("versionFunctions") {
+                Some(v) if !v.is_null() => v.is_truthy(),
+                _ => true,
+            },
+        };
     let provisioned = aliases::has_provisioned_concurrency(f);
     let snap_start = aliases::has_snap_start(f);
     if provisioned && snap_start {

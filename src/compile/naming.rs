@@ -80,6 +80,17 @@ pub fn lambda_event_config_logical_id(function_key: &str) -> String {
     format!("{}LambdaEvConf", normalize_function_name(function_key))
 }
 
+/// The distribution of the functions' `cloudFront` events (and its output).
+pub const CLOUD_FRONT_DISTRIBUTION: &str = "CloudFrontDistribution";
+/// The output of the distribution's domain name.
+pub const CLOUD_FRONT_DISTRIBUTION_DOMAIN_NAME: &str = "CloudFrontDistributionDomainName";
+
+/// A cache policy of `provider.cloudFront.cachePolicies`: `my-policy` →
+/// `CloudFrontCachePolicyMyDashpolicy`.
+pub fn cloud_front_cache_policy_logical_id(name: &str) -> String {
+    format!("CloudFrontCachePolicy{}", normalize_function_name(name))
+}
+
 /// Provisioned-concurrency alias of a function: `<NF>ProvConcLambdaAlias`, named
 /// [`PROVISIONED_CONCURRENCY_ALIAS`].
 pub fn lambda_provisioned_concurrency_alias_logical_id(function_key: &str) -> String {

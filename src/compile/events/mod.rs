@@ -1,10 +1,8 @@
 //! `package:compileEvents`: the framework's function events, then the plugin's state-machine
 //! events. (issue #4)
 //!
-//! slsx compiles every function event type of the framework except `cloudFront`, one module
-//! each, in the framework's order (see [`compile_function_events`]); a `cloudFront` event is
-//! reported as unsupported (the template would silently lack its resources otherwise). The
-//! state-machine events are the
+//! slsx compiles every function event type of the framework, one module each, in the
+//! framework's order (see [`compile_function_events`]). The state-machine events are the
 //! plugin's `schedule` ([`schedule`]), `http` ([`http`]) and `cloudwatchEvent` / `eventBridge`
 //! ([`cloudwatch`]), then slsx's own `httpApi` ([`http_api`], which the plugin does not have).
 
@@ -13,6 +11,7 @@ pub(crate) mod custom_resources;
 pub mod fn_alb;
 pub mod fn_alexa;
 pub mod fn_brokers;
+pub mod fn_cloudfront;
 pub mod fn_cloudwatch_event;
 pub mod fn_cloudwatch_log;
 pub mod fn_cognito;
@@ -63,6 +62,7 @@ pub fn codes() -> Vec<&'static Code> {
         fn_alb::CODES,
         fn_alexa::CODES,
         fn_brokers::CODES,
+        fn_cloudfront::CODES,
         fn_iot::CODES,
         fn_cloudwatch_event::CODES,
         fn_cloudwatch_log::CODES,
@@ -100,6 +100,7 @@ pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     fn_cognito::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
     fn_sqs::compile(ctx, t, diags);
+    fn_cloudfront::compile(ctx, t, diags);
     fn_http_api::compile(ctx, t, diags);
 }
 
@@ -118,10 +119,6 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
     cloudwatch::compile(ctx, t, diags);
     http_api::compile(ctx, t, diags);
 }
-
-/// The function event types slsx does not compile (every other one of [`FRAMEWORK_EVENTS`]
-/// it does).
-const UNSUPPORTED_FUNCTION_EVENTS: [&str; 1] = ["cloudFront"];
 
 /// Every function event type of the framework (3.40). Other keys are not events at all: the
 /// framework ignores them, and the configuration check already warns about them.
@@ -153,8 +150,7 @@ const FRAMEWORK_EVENTS: [&str; 22] = [
 /// The state-machine event types serverless-step-functions reads.
 const STATE_MACHINE_EVENTS: [&str; 4] = ["schedule", "http", "cloudwatchEvent", "eventBridge"];
 
-/// Function events of any other type are an error: the framework would compile them, slsx
-/// cannot, and leaving their resources out silently would deploy a different service.
+/// Function event entries the framework skips: not a mapping, empty, or of no event type.
 fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
     for (fkey, f) in ctx.functions() {
         for ev in event_list(f) {
@@ -191,29 +187,6 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                     );
                     continue;
                 }
-                if !UNSUPPORTED_FUNCTION_EVENTS.contains(&kind.as_str()) {
-                    continue;
-                }
-                diags.push(
-                    Diag::error(
-                        &crate::compile::UNSUPPORTED,
-                        format!("slsx does not compile function `{kind}` events"),
-                    )
-                    .label(
-                        entry.key_span,
-                        format!("`{kind}` event of function `{fkey}`"),
-                    )
-                    .help(format!(
-                        "slsx compiles every function event type of the framework but {}; the \
-                         resources of this `{kind}` event would be missing from the template. \
-                         Package this service with `sls package`, or remove the event",
-                        UNSUPPORTED_FUNCTION_EVENTS
-                            .iter()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
             }
         }
     }
