@@ -420,19 +420,22 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 }
             }
 
-            let Some(function_id) = function_logical_id(ctx, t, fkey) else {
+            // the framework finds the function by its deployed name, its version by `Ref`
+            let name = ctx.function_name(fkey);
+            let Some(function_id) = find_resource(
+                t,
+                "AWS::Lambda::Function",
+                "/Properties/FunctionName",
+                &name,
+            ) else {
                 continue;
             };
-            let version_id = t
-                .resources()
-                .iter()
-                .find(|(_, r)| {
-                    r.get("Type").and_then(Value::as_str) == Some("AWS::Lambda::Version")
-                        && r.pointer("/Properties/FunctionName/Ref")
-                            .and_then(Value::as_str)
-                            == Some(function_id.as_str())
-                })
-                .map(|(k, _)| k.clone());
+            let version_id = find_resource(
+                t,
+                "AWS::Lambda::Version",
+                "/Properties/FunctionName/Ref",
+                &function_id,
+            );
             if let Some(r) = t.resources_mut().get_mut(&function_id) {
                 if let Some(p) = r.get_mut("Properties").and_then(Value::as_object_mut) {
                     p.shift_remove("VpcConfig");
@@ -688,16 +691,13 @@ fn warn_mangled(keys: &[String], what: &str, name: &str, span: Span, diags: &mut
     }
 }
 
-/// The function resource the framework finds by the deployed name.
-fn function_logical_id(ctx: &Ctx, t: &Template, fkey: &str) -> Option<String> {
-    let name = ctx.function_name(fkey);
+/// The first resource of type `ty` whose string at `pointer` is `value`.
+fn find_resource(t: &Template, ty: &str, pointer: &str, value: &str) -> Option<String> {
     t.resources()
         .iter()
         .find(|(_, r)| {
-            r.get("Type").and_then(Value::as_str) == Some("AWS::Lambda::Function")
-                && r.pointer("/Properties/FunctionName")
-                    .and_then(Value::as_str)
-                    == Some(name.as_str())
+            r.get("Type").and_then(Value::as_str) == Some(ty)
+                && r.pointer(pointer).and_then(Value::as_str) == Some(value)
         })
         .map(|(k, _)| k.clone())
 }

@@ -112,52 +112,40 @@ pub(crate) fn mapping_depends_on(
     event: Span,
     diags: &mut Diags,
 ) -> Vec<Value> {
-    let mut list: Vec<Value> = role_depends_on(ctx, t, fkey, f, event, diags)
-        .into_iter()
-        .map(Value::String)
-        .collect();
+    let mut list = Vec::new();
+    if let Some(role) = role_resource_name(ctx, f) {
+        if role == naming::ROLE_LAMBDA_EXECUTION
+            && !t.has_resource(&role)
+            && ctx
+                .config
+                .at(&["resources", "Resources", naming::ROLE_LAMBDA_EXECUTION])
+                .is_none()
+        {
+            let role_span = f.get("role").map(|r| r.span).unwrap_or(Span::NONE);
+            diags.push(
+                Diag::warning(
+                    &MISSING_ROLE,
+                    format!(
+                        "this event's resource depends on `{role}`, which the template does not have"
+                    ),
+                )
+                .label(event, format!("compiled with `DependsOn: [{role}]`"))
+                .secondary(
+                    role_span,
+                    format!("the role of function `{fkey}`: not a form the framework recognises"),
+                )
+                .help(
+                    "the framework names the default role when a function's `role` is neither a \
+                     logical ID, `Fn::GetAtt [<id>, Arn]`, an ARN, `Fn::ImportValue`, `Ref` nor \
+                     `Fn::Sub`; CloudFormation rejects the dependency on a missing resource. Give \
+                     the role in one of those forms",
+                ),
+            );
+        }
+        list.push(Value::String(role));
+    }
     list.extend(crate::compile::aliases::alias_logical_id(ctx, fkey).map(Value::String));
     list
-}
-
-fn role_depends_on(
-    ctx: &Ctx,
-    t: &Template,
-    fkey: &str,
-    f: &Node,
-    event: Span,
-    diags: &mut Diags,
-) -> Option<String> {
-    let role = role_resource_name(ctx, f)?;
-    if role == naming::ROLE_LAMBDA_EXECUTION
-        && !t.has_resource(&role)
-        && ctx
-            .config
-            .at(&["resources", "Resources", naming::ROLE_LAMBDA_EXECUTION])
-            .is_none()
-    {
-        let role_span = f.get("role").map(|r| r.span).unwrap_or(Span::NONE);
-        diags.push(
-            Diag::warning(
-                &MISSING_ROLE,
-                format!(
-                    "this event's resource depends on `{role}`, which the template does not have"
-                ),
-            )
-            .label(event, format!("compiled with `DependsOn: [{role}]`"))
-            .secondary(
-                role_span,
-                format!("the role of function `{fkey}`: not a form the framework recognises"),
-            )
-            .help(
-                "the framework names the default role when a function's `role` is neither a \
-                 logical ID, `Fn::GetAtt [<id>, Arn]`, an ARN, `Fn::ImportValue`, `Ref` nor \
-                 `Fn::Sub`; CloudFormation rejects the dependency on a missing resource. Give \
-                 the role in one of those forms",
-            ),
-        );
-    }
-    Some(role)
 }
 
 /// Appends a statement to the policy of `IamRoleLambdaExecution`, when the template has it
