@@ -30,6 +30,7 @@ declare_codes! { CODES;
     NOT_A_MAPPING = "slsx::layers::not-a-mapping", "A `layers` entry that is not a mapping (the framework crashes on it).";
     NO_CODE = "slsx::layers::no-code", "A layer with neither `path` nor `package.artifact` (the framework crashes packaging it).";
     BAD_ACCOUNT = "slsx::layers::bad-account", "An `allowedAccounts` entry that is not a string (the framework crashes on it).";
+    LOGICAL_ID = "slsx::layers::logical-id", "A layer key or an `allowedAccounts` entry (an account ARN) that the framework puts into a logical ID as it is, with characters CloudFormation rejects (logical IDs are alphanumeric).";
     DANGLING_REF = "slsx::layers::dangling-ref", "A function's `layers` entry `Ref`s a resource the template does not have (CloudFormation rejects the template).";
 }
 
@@ -121,6 +122,10 @@ fn compile_one(ctx: &Ctx, key: &str, layer: &Node) -> Option<Compiled> {
     })
 }
 
+fn alphanumeric(id: &str) -> bool {
+    id.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
 fn sha256_hex(data: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(data)
@@ -149,6 +154,13 @@ pub fn compile_layers(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             );
             continue;
         };
+        if !alphanumeric(&c.logical_id) {
+            diags.push(
+                Diag::warning(&LOGICAL_ID, format!("the framework names this layer `{}`, which CloudFormation rejects", c.logical_id))
+                    .label(key_span, "only `-` and `_` of a layer key become letters (`Dash`, `Underscore`)")
+                    .help("logical IDs may only have letters and digits; use letters, digits, `-` and `_` in the layer key (slsx writes the framework's ID)"),
+            );
+        }
         let mut new = vec![(c.logical_id.clone(), c.resource.clone())];
         let retain = truthy(layer, "retain").is_some();
         if let Some(accounts) = truthy(layer, "allowedAccounts") {
@@ -166,6 +178,13 @@ pub fn compile_layers(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                     continue;
                 };
                 let mut id = naming::lambda_layer_permission_logical_id(key, a);
+                if alphanumeric(&c.logical_id) && !alphanumeric(&id) {
+                    diags.push(
+                        Diag::warning(&LOGICAL_ID, format!("the framework names this account's permission `{id}`, which CloudFormation rejects"))
+                            .label(account.span, "copied into the logical ID as it is")
+                            .help("logical IDs may only have letters and digits; give the 12-digit account id instead of its ARN (slsx writes the framework's ID)"),
+                    );
+                }
                 let mut perm = json!({
                     "Type": "AWS::Lambda::LayerVersionPermission",
                     "Properties": {
