@@ -38,6 +38,7 @@ declare_codes! { CODES;
     BEHAVIORS = "slsx::fn-cloudfront::behaviors", "`cloudFront` events whose cache behaviors conflict: one path on two origins, one event type twice on a behavior, or no default origin among several (the framework refuses them).";
     ORIGIN_URL = "slsx::fn-cloudfront::origin-url", "An origin URL slsx cannot take apart the way Node's `url.parse` does (give the origin as an object).";
     MERGED = "slsx::fn-cloudfront::merged", "Two `cloudFront` events sharing a behavior or origin where one's value is an object and the other's is not: the framework merges them into an object with index keys, which CloudFormation rejects.";
+    LOGICAL_ID = "slsx::fn-cloudfront::logical-id", "A cache policy key with characters the framework keeps in the policy's logical ID, which CloudFormation rejects.";
     UNUSED_CACHE_POLICY = "slsx::fn-cloudfront::unused-cache-policy", "A cache policy of `provider.cloudFront.cachePolicies` that no `cloudFront` event uses (the framework warns too).";
 }
 
@@ -99,7 +100,7 @@ pub fn check_limits(ctx: &Ctx, diags: &mut Diags) {
 }
 
 /// `provider.cloudFront.cachePolicies`: `CloudFrontCachePolicy<Name>` each, in order.
-fn cache_policies(ctx: &Ctx, t: &mut Template) -> Vec<(String, Span)> {
+fn cache_policies(ctx: &Ctx, t: &mut Template, diags: &mut Diags) -> Vec<(String, Span)> {
     let mut names = Vec::new();
     let Some(policies) = ctx
         .provider_at(&["cloudFront", "cachePolicies"])
@@ -117,8 +118,16 @@ fn cache_policies(ctx: &Ctx, t: &mut Template) -> Vec<(String, Span)> {
             "Name".into(),
             json!(format!("{}-{}-{name}", ctx.service, ctx.stage)),
         );
+        let id = naming::cloud_front_cache_policy_logical_id(name);
+        if !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+            diags.push(
+                Diag::warning(&LOGICAL_ID, format!("the framework names this cache policy `{id}`, which CloudFormation rejects"))
+                    .label(e.key_span, "only `-` and `_` of the name become letters (`Dash`, `Underscore`)")
+                    .help("logical IDs may only have letters and digits; use letters, digits, `-` and `_` in the policy's key (slsx writes the framework's ID)"),
+            );
+        }
         t.resources_mut().insert(
-            naming::cloud_front_cache_policy_logical_id(name),
+            id,
             json!({
                 "Type": "AWS::CloudFront::CachePolicy",
                 "Properties": {"CachePolicyConfig": config},
@@ -311,7 +320,7 @@ struct Behavior {
 /// `package:compileEvents` (cloudFront): cache policies, then the distribution.
 pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     check_limits(ctx, diags);
-    let policies = cache_policies(ctx, t);
+    let policies = cache_policies(ctx, t, diags);
     let mut unused: Vec<(String, Span)> = policies.clone();
     let mut origins: Vec<Map<String, Value>> = Vec::new();
     let mut behaviors: Vec<Behavior> = Vec::new();
