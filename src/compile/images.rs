@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::Ctx;
 use crate::declare_codes;
-use crate::diagnostics::{Code, Diag, Diags};
+use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
 use crate::yaml::{Node, js_to_string};
 
@@ -23,11 +23,6 @@ declare_codes! { CODES;
     INVALID = "slsx::images::invalid", "An `image` (or a `provider.ecr.images` entry) without exactly one of `uri` / `name` (`uri` / `path`), or naming an image `provider.ecr.images` does not define (the framework refuses it).";
     REGION = "slsx::images::region", "An ECR image URI in another region than the service's (the framework refuses it).";
     UNRESOLVED = "slsx::images::unresolved", "An image the framework resolves with AWS (a tag looked up in ECR, or an image it builds and pushes with docker): slsx cannot know its digest.";
-}
-
-/// Every code of this module.
-pub fn codes() -> Vec<&'static Code> {
-    CODES.to_vec()
 }
 
 /// A resolved image.

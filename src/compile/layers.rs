@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Ctx, Template, naming};
 use crate::declare_codes;
-use crate::diagnostics::{Code, Diag, Diags};
+use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
 use crate::yaml::{Node, js_to_string};
 
@@ -32,11 +32,6 @@ declare_codes! { CODES;
     BAD_ACCOUNT = "slsx::layers::bad-account", "An `allowedAccounts` entry that is not a string (the framework crashes on it).";
     LOGICAL_ID = "slsx::layers::logical-id", "A layer key or an `allowedAccounts` entry (an account ARN) that the framework puts into a logical ID as it is, with characters CloudFormation rejects (logical IDs are alphanumeric).";
     DANGLING_REF = "slsx::layers::dangling-ref", "A function's `layers` entry `Ref`s a resource the template does not have (CloudFormation rejects the template).";
-}
-
-/// Every code of this module.
-pub fn codes() -> Vec<&'static Code> {
-    CODES.to_vec()
 }
 
 /// The compiled parts of one layer.

@@ -40,12 +40,15 @@ declare_codes! { COMPILE_CODES;
 
 /// Every code of the compile stage, all passes included.
 pub fn codes() -> Vec<&'static crate::diagnostics::Code> {
-    let lists: &[&[&'static crate::diagnostics::Code]] = &[COMPILE_CODES, resources::CODES];
+    let lists: &[&[&'static crate::diagnostics::Code]] = &[
+        COMPILE_CODES,
+        resources::CODES,
+        layers::CODES,
+        images::CODES,
+    ];
     let mut all: Vec<&'static crate::diagnostics::Code> =
         lists.iter().flat_map(|l| l.iter().copied()).collect();
     all.extend(functions::codes());
-    all.extend(layers::codes());
-    all.extend(images::codes());
     all.extend(state_machine::codes());
     all.extend(events::codes());
     all
