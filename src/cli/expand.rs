@@ -28,8 +28,9 @@ pub fn run(args: &ExpandArgs, io: &mut Io, reporter: &Reporter) -> i32 {
     let input = match args.service.input(&args.path, io.stdin) {
         Ok(i) => i,
         Err(d) => {
-            reporter.report(&d.into(), &SourceMap::new(), io.stderr);
-            return exit::ERROR;
+            let diags = d.into();
+            reporter.report(&diags, &SourceMap::new(), io.stderr);
+            return failure_status(&diags);
         }
     };
     let opts = args.service.options(&io.env);
