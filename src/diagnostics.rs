@@ -171,6 +171,13 @@ impl Diags {
         self.list
     }
 
+    /// Changes the severity of the findings `which` selects.
+    pub fn promote(&mut self, which: impl Fn(&Diag) -> bool, to: Severity) {
+        for d in self.list.iter_mut().filter(|d| which(d)) {
+            d.severity = to;
+        }
+    }
+
     /// Errors first (in order found), then warnings, then advice.
     pub fn sorted(&self) -> Vec<&Diag> {
         let mut v: Vec<&Diag> = self.list.iter().collect();
@@ -570,6 +577,10 @@ pub mod codes {
             crate::yaml::CODES,
             crate::vars::CODES,
             crate::config::CODES,
+            crate::asl::CODES,
+            crate::asl::lints::CODES,
+            crate::check::CODES,
+            crate::graph::CODES,
         ];
         let mut all: Vec<&'static Code> = lists.iter().flat_map(|l| l.iter().copied()).collect();
         all.extend(crate::compile::codes());

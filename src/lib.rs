@@ -5,11 +5,15 @@
 //! [`config`] (normalisation) → [`compile`] (lifecycle passes) → [`emit`] (JSON / YAML).
 //! Every problem is a [`diagnostics::Diag`] with a stable code and a located label.
 
+pub mod asl;
+pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
+pub mod graph;
 pub mod source;
 pub mod vars;
 pub mod yaml;
@@ -59,6 +63,25 @@ impl Expansion {
     }
 }
 
+/// An [`Expansion`] together with the resolved, normalised configuration it was compiled
+/// from — for tools that point back into the config (`slsx check`, `slsx graph`). Its nodes
+/// keep their spans, so findings on the template can be located in the source.
+#[derive(Debug)]
+pub struct ConfigExpansion {
+    pub expansion: Expansion,
+    /// `None` when the run stopped before the configuration was resolved and normalised.
+    pub config: Option<yaml::Node>,
+}
+
+impl ConfigExpansion {
+    fn failed(diags: Diags, sources: SourceMap) -> ConfigExpansion {
+        ConfigExpansion {
+            expansion: Expansion::failed(diags, sources),
+            config: None,
+        }
+    }
+}
+
 /// A 13-digit stand-in for the framework's instance id, derived from the config text so the
 /// output is deterministic.
 fn derived_instance_id(text: &str) -> String {
@@ -73,6 +96,12 @@ fn derived_instance_id(text: &str) -> String {
 
 /// Expands a service into its CloudFormation template.
 pub fn expand(input: &Input, opts: &Options) -> Expansion {
+    expand_with_config(input, opts).expansion
+}
+
+/// [`expand`], also returning the resolved, normalised configuration (when the run got that
+/// far, even if compiling it failed).
+pub fn expand_with_config(input: &Input, opts: &Options) -> ConfigExpansion {
     let mut sources = SourceMap::new();
     let mut diags = Diags::new();
 
@@ -81,12 +110,12 @@ pub fn expand(input: &Input, opts: &Options) -> Expansion {
         Input::Path(p) => {
             let located = match config::locate(p) {
                 Ok(l) => l,
-                Err(d) => return Expansion::failed(d.into(), sources),
+                Err(d) => return ConfigExpansion::failed(d.into(), sources),
             };
             let name = config::display_name(&located.file);
             match config::read_source(&mut sources, &located.file, &name) {
                 Ok(id) => (id, located.dir),
-                Err(d) => return Expansion::failed(d.into(), sources),
+                Err(d) => return ConfigExpansion::failed(d.into(), sources),
             }
         }
         Input::Text { name, dir, text } => {
@@ -98,10 +127,10 @@ pub fn expand(input: &Input, opts: &Options) -> Expansion {
     // 2. parse
     let mut root = match config::parse(&sources, file_id) {
         Ok(n) => n,
-        Err(ds) => return Expansion::failed(ds.into(), sources),
+        Err(ds) => return ConfigExpansion::failed(ds.into(), sources),
     };
     if let Err(d) = config::check_root(&root) {
-        return Expansion::failed(d.into(), sources);
+        return ConfigExpansion::failed(d.into(), sources);
     }
 
     // 3. variables
@@ -129,13 +158,13 @@ pub fn expand(input: &Input, opts: &Options) -> Expansion {
         &mut diags,
     );
     if diags.has_errors() {
-        return Expansion::failed(diags, sources);
+        return ConfigExpansion::failed(diags, sources);
     }
 
     // 4. normalise
     config::normalize::normalize(&mut root, &mut diags);
     if diags.has_errors() {
-        return Expansion::failed(diags, sources);
+        return ConfigExpansion::failed(diags, sources);
     }
 
     // 5. compile
@@ -143,7 +172,10 @@ pub fn expand(input: &Input, opts: &Options) -> Expansion {
         Ok(s) => s,
         Err(d) => {
             diags.push(d);
-            return Expansion::failed(diags, sources);
+            return ConfigExpansion {
+                expansion: Expansion::failed(diags, sources),
+                config: Some(root),
+            };
         }
     };
     let stage = opts
@@ -165,13 +197,14 @@ pub fn expand(input: &Input, opts: &Options) -> Expansion {
         options: opts,
     };
     let template = compile::compile(&ctx, &mut diags);
-    if diags.has_errors() {
-        return Expansion::failed(diags, sources);
-    }
-    Expansion {
-        template: Some(template.root),
-        diags,
-        sources,
+    let template = (!diags.has_errors()).then_some(template.root);
+    ConfigExpansion {
+        expansion: Expansion {
+            template,
+            diags,
+            sources,
+        },
+        config: Some(root),
     }
 }
 

@@ -25,6 +25,7 @@ fn main() {
     let stdin = std::io::stdin();
     let mut stdin = stdin.lock();
     let stdout = std::io::stdout();
+    let stdout_is_terminal = stdout.is_terminal();
     let mut stdout = stdout.lock();
     let stderr = std::io::stderr();
     let stderr_is_terminal = stderr.is_terminal();
@@ -35,6 +36,7 @@ fn main() {
         stderr: &mut stderr,
         env: std::env::vars().collect(),
         stderr_is_terminal,
+        stdout_is_terminal,
     };
     let code = slsx::cli::run(std::env::args_os(), &mut io);
     std::process::exit(code);

@@ -1,13 +1,12 @@
 //! `slsx expand`: the template on stdout (or `-o FILE`), diagnostics on stderr.
 
+use crate::cli::{read_input, write_output};
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Io, OutputFormat, Reporter, ServiceArgs, exit, failure_status, write_atomically};
-use crate::diagnostics::{Diag, codes as general};
+use super::{Io, OutputFormat, Reporter, ServiceArgs, failure_status};
 use crate::emit;
-use crate::source::SourceMap;
 
 #[derive(Args, Debug)]
 pub struct ExpandArgs {
@@ -25,13 +24,9 @@ pub struct ExpandArgs {
 }
 
 pub fn run(args: &ExpandArgs, io: &mut Io, reporter: &Reporter) -> i32 {
-    let input = match args.service.input(&args.path, io.stdin) {
+    let input = match read_input(&args.service, &args.path, io, reporter) {
         Ok(i) => i,
-        Err(d) => {
-            let diags = d.into();
-            reporter.report(&diags, &SourceMap::new(), io.stderr);
-            return failure_status(&diags);
-        }
+        Err(code) => return code,
     };
     let opts = args.service.options(&io.env);
     let result = crate::expand(&input, &opts);
@@ -40,23 +35,5 @@ pub fn run(args: &ExpandArgs, io: &mut Io, reporter: &Reporter) -> i32 {
         return failure_status(&result.diags);
     };
     let text = emit::render(&template, args.format.into());
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = write_atomically(path, text.as_bytes()) {
-                let d = Diag::error(
-                    &general::IO,
-                    format!("cannot write `{}`: {e}", path.display()),
-                )
-                .help("check that the directory exists and is writable");
-                reporter.report(&d.into(), &SourceMap::new(), io.stderr);
-                return exit::ERROR;
-            }
-        }
-        None => {
-            if io.stdout.write_all(text.as_bytes()).is_err() || io.stdout.flush().is_err() {
-                return exit::ERROR;
-            }
-        }
-    }
-    exit::OK
+    write_output(args.output.as_deref(), &text, io, reporter)
 }

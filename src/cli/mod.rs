@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod check;
+pub mod diff;
 pub mod expand;
+pub mod graph;
 
 use crate::diagnostics::{self, Diag, Diags, RenderOptions, codes as general};
 use crate::emit::Format;
@@ -40,7 +43,7 @@ Environment: NO_COLOR disables colour; FORCE_COLOR / CLICOLOR_FORCE force it; CO
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// When to use colour in diagnostics.
+    /// When to use colour (diagnostics, and the output of `diff`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
     /// How diagnostics are written to stderr.
@@ -81,6 +84,15 @@ pub enum Command {
     /// Expand a service into its CloudFormation template.
     #[command(after_help = AFTER_HELP)]
     Expand(expand::ExpandArgs),
+    /// Show what changes between two templates, services, or stages of one service.
+    #[command(after_help = diff::AFTER_HELP)]
+    Diff(diff::DiffArgs),
+    /// Report every problem of a service (expansion diagnostics and lints); no output.
+    #[command(after_help = check::AFTER_HELP)]
+    Check(check::CheckArgs),
+    /// Draw each state machine as a flowchart (Mermaid or DOT).
+    #[command(after_help = graph::AFTER_HELP)]
+    Graph(graph::GraphArgs),
 }
 
 /// Options shared by every command that expands a service.
@@ -118,6 +130,8 @@ pub struct Io<'a> {
     pub env: HashMap<String, String>,
     /// Whether stderr is a terminal (for colour in `auto` mode).
     pub stderr_is_terminal: bool,
+    /// Whether stdout is a terminal (for colour of data written there: `slsx diff`).
+    pub stdout_is_terminal: bool,
 }
 
 impl Io<'_> {
@@ -130,27 +144,37 @@ impl Io<'_> {
 pub struct Reporter {
     pub format: DiagnosticsFormat,
     pub render: RenderOptions,
+    /// Whether data written to stdout (a diff) is coloured: the same decision as for
+    /// diagnostics, made for stdout.
+    pub stdout_color: bool,
+}
+
+/// The colour decision for one stream: `--color`, then `NO_COLOR`, then `FORCE_COLOR` /
+/// `CLICOLOR_FORCE`, then whether the stream is a terminal.
+fn use_color(cli_color: ColorChoice, io: &Io, is_terminal: bool) -> bool {
+    match cli_color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if io.env_set("NO_COLOR") {
+                false
+            } else if io.env_set("FORCE_COLOR")
+                && io.env.get("FORCE_COLOR").map(String::as_str) != Some("0")
+                || io.env_set("CLICOLOR_FORCE")
+                    && io.env.get("CLICOLOR_FORCE").map(String::as_str) != Some("0")
+            {
+                true
+            } else {
+                is_terminal
+            }
+        }
+    }
 }
 
 impl Reporter {
     fn new(cli_color: ColorChoice, format: DiagnosticsFormat, io: &Io) -> Reporter {
-        let color = match cli_color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                if io.env_set("NO_COLOR") {
-                    false
-                } else if io.env_set("FORCE_COLOR")
-                    && io.env.get("FORCE_COLOR").map(String::as_str) != Some("0")
-                    || io.env_set("CLICOLOR_FORCE")
-                        && io.env.get("CLICOLOR_FORCE").map(String::as_str) != Some("0")
-                {
-                    true
-                } else {
-                    io.stderr_is_terminal
-                }
-            }
-        };
+        let color = use_color(cli_color, io, io.stderr_is_terminal);
+        let stdout_color = use_color(cli_color, io, io.stdout_is_terminal);
         let width = io
             .env
             .get("COLUMNS")
@@ -164,6 +188,7 @@ impl Reporter {
                 width,
                 unicode: true,
             },
+            stdout_color,
         }
     }
 
@@ -264,6 +289,44 @@ impl ServiceArgs {
     }
 }
 
+/// Reads the input named by a PATH argument; on failure reports it and gives the exit status.
+pub fn read_input(
+    service: &ServiceArgs,
+    path: &str,
+    io: &mut Io,
+    reporter: &Reporter,
+) -> Result<Input, i32> {
+    service.input(path, io.stdin).map_err(|d| {
+        let diags = d.into();
+        reporter.report(&diags, &SourceMap::new(), io.stderr);
+        // 2 for I/O, 1 for an input over the size limit
+        failure_status(&diags)
+    })
+}
+
+/// Writes a command's data to `-o FILE` (atomically) or stdout; returns the exit status.
+pub fn write_output(output: Option<&Path>, text: &str, io: &mut Io, reporter: &Reporter) -> i32 {
+    match output {
+        Some(path) => {
+            if let Err(e) = write_atomically(path, text.as_bytes()) {
+                let d = Diag::error(
+                    &general::IO,
+                    format!("cannot write `{}`: {e}", path.display()),
+                )
+                .help("check that the directory exists and is writable");
+                reporter.report(&d.into(), &SourceMap::new(), io.stderr);
+                return exit::ERROR;
+            }
+        }
+        None => {
+            if io.stdout.write_all(text.as_bytes()).is_err() || io.stdout.flush().is_err() {
+                return exit::ERROR;
+            }
+        }
+    }
+    exit::OK
+}
+
 /// Runs the program on `args` (including the program name).
 pub fn run<I, T>(args: I, io: &mut Io) -> i32
 where
@@ -294,5 +357,8 @@ where
     let reporter = Reporter::new(cli.color, cli.diagnostics, io);
     match &cli.command {
         Command::Expand(a) => expand::run(a, io, &reporter),
+        Command::Diff(a) => diff::run(a, io, &reporter),
+        Command::Check(a) => check::run(a, io, &reporter),
+        Command::Graph(a) => graph::run(a, io, &reporter),
     }
 }

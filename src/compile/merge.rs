@@ -48,15 +48,7 @@ fn merge_object(d: &mut Map<String, Value>, s: &Map<String, Value>) {
         match d.get_mut(k) {
             Some(slot) => merge_value_into_slot(slot, v),
             None => {
-                let mut fresh = match v {
-                    Value::Object(_) => Value::Object(Map::new()),
-                    Value::Array(_) => Value::Array(Vec::new()),
-                    other => other.clone(),
-                };
-                if v.is_object() || v.is_array() {
-                    lodash_merge(&mut fresh, v);
-                }
-                d.insert(k.clone(), fresh);
+                d.insert(k.clone(), deep_copy(v));
             }
         }
     }
@@ -67,17 +59,20 @@ fn merge_array(d: &mut Vec<Value>, s: &[Value]) {
         if i < d.len() {
             merge_value_into_slot(&mut d[i], v);
         } else {
-            let mut fresh = match v {
-                Value::Object(_) => Value::Object(Map::new()),
-                Value::Array(_) => Value::Array(Vec::new()),
-                other => other.clone(),
-            };
-            if v.is_object() || v.is_array() {
-                lodash_merge(&mut fresh, v);
-            }
-            d.push(fresh);
+            d.push(deep_copy(v));
         }
     }
+}
+
+/// What lodash puts in an empty slot: a deep copy built by merging into a fresh container.
+fn deep_copy(v: &Value) -> Value {
+    let mut fresh = match v {
+        Value::Object(_) => Value::Object(Map::new()),
+        Value::Array(_) => Value::Array(Vec::new()),
+        other => return other.clone(),
+    };
+    lodash_merge(&mut fresh, v);
+    fresh
 }
 
 fn merge_value_into_slot(slot: &mut Value, v: &Value) {

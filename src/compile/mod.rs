@@ -98,22 +98,26 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Whether serverless-step-functions (or slsx in its place) compiles `stepFunctions`:
-    /// when `plugins` lists either, or when there is no `plugins` key at all (slsx used on
-    /// its own).
+    /// Whether serverless-step-functions (or slsx in its place) compiles `stepFunctions`.
     pub fn step_functions_enabled(&self) -> bool {
-        let plugins = match self.config.get("plugins") {
-            None => return true,
-            Some(p) => p,
-        };
-        let list: Vec<&Node> = match (plugins.as_seq(), plugins.get("modules")) {
-            (Some(v), _) => v.iter().collect(),
-            (None, Some(m)) => m.as_seq().map(|v| v.iter().collect()).unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        list.iter()
-            .any(|p| matches!(p.as_str(), Some("serverless-step-functions") | Some("slsx")))
+        step_functions_enabled(self.config)
     }
+}
+
+/// Whether serverless-step-functions (or slsx in its place) compiles `stepFunctions`: when
+/// `plugins` lists either, or when there is no `plugins` key at all (slsx used on its own).
+pub fn step_functions_enabled(config: &Node) -> bool {
+    let plugins = match config.get("plugins") {
+        None => return true,
+        Some(p) => p,
+    };
+    let list: Vec<&Node> = match (plugins.as_seq(), plugins.get("modules")) {
+        (Some(v), _) => v.iter().collect(),
+        (None, Some(m)) => m.as_seq().map(|v| v.iter().collect()).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    list.iter()
+        .any(|p| matches!(p.as_str(), Some("serverless-step-functions") | Some("slsx")))
 }
 
 /// The template being built. `root` is always a JSON object with `Resources` and `Outputs`.

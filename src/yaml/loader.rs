@@ -153,7 +153,42 @@ pub fn long_form(tag: &str) -> String {
     }
 }
 
+/// The node kind a YAML core tag describes (`None` for tags js-yaml does not know).
+fn core_tag_kind(name: &str) -> Option<&'static str> {
+    match name {
+        "str" | "int" | "float" | "bool" | "null" | "binary" | "timestamp" | "merge" => {
+            Some("scalar")
+        }
+        "seq" | "omap" | "pairs" => Some("sequence"),
+        "map" | "set" => Some("mapping"),
+        _ => None,
+    }
+}
+
+/// `{<long form>: node}` for a CloudFormation short-form tag.
+fn wrap_cfn(name: &str, sp: Span, node: Node) -> Node {
+    let mut m = Mapping::new();
+    m.insert(long_form(name), sp, node);
+    Node::map(sp, m)
+}
+
 impl<'a> Loader<'a> {
+    /// A core tag on a node of the wrong kind (or an unknown core tag).
+    fn wrong_kind(&mut self, sp: Span, name: &str, actual: &str) -> Node {
+        match core_tag_kind(name) {
+            Some(want) => self.error(
+                Diag::error(
+                    &codes::BAD_TAG_VALUE,
+                    format!("unacceptable node kind for `!!{name}`"),
+                )
+                .label(sp, format!("it should be a {want}, not a {actual}"))
+                .help("remove the tag or write the value as the type it names"),
+            ),
+            None => self.unknown_tag(sp, &format!("tag:yaml.org,2002:{name}")),
+        }
+        Node::null(sp)
+    }
+
     fn span(&self, a: Mark, b: Mark) -> Span {
         Span::new(self.file, a.index as usize, b.index as usize)
     }
@@ -545,9 +580,7 @@ impl<'a> Loader<'a> {
                 } else {
                     Node::string(sp, value)
                 };
-                let mut m = Mapping::new();
-                m.insert(long_form(name), sp, data);
-                Node::map(sp, m)
+                wrap_cfn(name, sp, data)
             }
             Some(Tag::Core(name)) => {
                 let shown = format!("!!{name}");
@@ -611,22 +644,7 @@ impl<'a> Loader<'a> {
                                 _ => Node::seq(sp, Vec::new()),
                             }
                         } else {
-                            let want = if matches!(name.as_str(), "map" | "set") {
-                                "mapping"
-                            } else {
-                                "sequence"
-                            };
-                            self.error(
-                                Diag::error(
-                                    &codes::BAD_TAG_VALUE,
-                                    format!("unacceptable node kind for `{shown}`"),
-                                )
-                                .label(sp, format!("it should be a {want}, not a scalar"))
-                                .help(
-                                    "remove the tag or write the value as the collection it names",
-                                ),
-                            );
-                            Node::null(sp)
+                            self.wrong_kind(sp, &name, "scalar")
                         }
                     }
                     "merge" => Node::string(sp, value),
@@ -647,11 +665,7 @@ impl<'a> Loader<'a> {
         let node = Node::seq(sp, items);
         match tag {
             None | Some((Tag::NonSpecific, _)) => node,
-            Some((Tag::Cfn(name), _)) => {
-                let mut m = Mapping::new();
-                m.insert(long_form(name), sp, node);
-                Node::map(sp, m)
-            }
+            Some((Tag::Cfn(name), _)) => wrap_cfn(name, sp, node),
             Some((Tag::Core(name), _)) => {
                 match name.as_str() {
                     "seq" => node,
@@ -691,37 +705,7 @@ impl<'a> Loader<'a> {
                         }
                         Node::seq(sp, out)
                     }
-                    other => {
-                        let want = if matches!(other, "map" | "set") {
-                            "mapping"
-                        } else {
-                            "scalar"
-                        };
-                        if matches!(
-                            other,
-                            "map"
-                                | "set"
-                                | "str"
-                                | "int"
-                                | "float"
-                                | "bool"
-                                | "null"
-                                | "binary"
-                                | "timestamp"
-                        ) {
-                            self.error(
-                                Diag::error(
-                                    &codes::BAD_TAG_VALUE,
-                                    format!("unacceptable node kind for `!!{other}`"),
-                                )
-                                .label(sp, format!("it should be a {want}, not a sequence"))
-                                .help("remove the tag or write the value as the type it names"),
-                            );
-                        } else {
-                            self.unknown_tag(sp, &format!("tag:yaml.org,2002:{other}"));
-                        }
-                        Node::null(sp)
-                    }
+                    other => self.wrong_kind(sp, other, "sequence"),
                 }
             }
         }
@@ -731,11 +715,7 @@ impl<'a> Loader<'a> {
         let node = Node::map(sp, map);
         match tag {
             None | Some((Tag::NonSpecific, _)) => node,
-            Some((Tag::Cfn(name), _)) => {
-                let mut m = Mapping::new();
-                m.insert(long_form(name), sp, node);
-                Node::map(sp, m)
-            }
+            Some((Tag::Cfn(name), _)) => wrap_cfn(name, sp, node),
             Some((Tag::Core(name), _)) => match name.as_str() {
                 "map" => node,
                 "set" => {
@@ -750,38 +730,7 @@ impl<'a> Loader<'a> {
                         Node::null(sp)
                     }
                 }
-                other => {
-                    let want = if matches!(other, "seq" | "omap" | "pairs") {
-                        "sequence"
-                    } else {
-                        "scalar"
-                    };
-                    if matches!(
-                        other,
-                        "seq"
-                            | "omap"
-                            | "pairs"
-                            | "str"
-                            | "int"
-                            | "float"
-                            | "bool"
-                            | "null"
-                            | "binary"
-                            | "timestamp"
-                    ) {
-                        self.error(
-                            Diag::error(
-                                &codes::BAD_TAG_VALUE,
-                                format!("unacceptable node kind for `!!{other}`"),
-                            )
-                            .label(sp, format!("it should be a {want}, not a mapping"))
-                            .help("remove the tag or write the value as the type it names"),
-                        );
-                    } else {
-                        self.unknown_tag(sp, &format!("tag:yaml.org,2002:{other}"));
-                    }
-                    Node::null(sp)
-                }
+                other => self.wrong_kind(sp, other, "mapping"),
             },
         }
     }

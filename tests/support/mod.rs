@@ -28,6 +28,7 @@ pub fn run(args: &[&str], env: &HashMap<String, String>, stdin: &str) -> Run {
         stderr: &mut err,
         env: env.clone(),
         stderr_is_terminal: false,
+        stdout_is_terminal: false,
     };
     let mut argv = vec!["slsx"];
     argv.extend_from_slice(args);

@@ -1,10 +1,679 @@
-//! Function `eventBridge` events (CloudFormation and custom-resource modes).
+//! Function `eventBridge` events (CloudFormation and custom-resource modes), as the framework's
+//! `AwsCompileEventBridgeEvents` writes them (`serverless-core.md` §5.2).
+//!
+//! Mode: with no (or a falsy) `provider.eventBridge`, native CloudFormation; otherwise
+//! `provider.eventBridge.useCloudFormation` decides — so `provider.eventBridge: {}` selects the
+//! legacy custom-resource mode (a framework quirk, reproduced).
+//!
+//! Events are numbered by their position among *all* events of the function (`idx`, 1-based).
+//! - CloudFormation mode, per event: the `AWS::Events::EventBus` `<Norm(bus)>EventBridgeEventBus`
+//!   when `eventBus` is a plain name other than `default`; the rule
+//!   `alnum("<deployedName>-rule-<idx>")EventBridgeRule`; the permission
+//!   `<NF>EventBridgeLambdaPermission<idx>`.
+//! - Custom-resource mode: `<NF>CustomEventBridge<idx>` (`Custom::EventBridge`) per event, then
+//!   once the role `IamRoleCustomResourcesLambdaExecution` and the handler function
+//!   `CustomDashresourceDasheventDashbridgeLambdaFunction`, whose code is the framework's
+//!   `custom-resources.zip`. slsx writes that template exactly but cannot build the zip: a
+//!   warning says so.
 
-use crate::compile::{Ctx, Template};
+use serde_json::{Map, Value, json};
+
+use super::schedule::{check_inputs, retry_policy};
+use crate::compile::{Ctx, Template, naming};
 use crate::declare_codes;
-use crate::diagnostics::Diags;
+use crate::diagnostics::{Diag, Diags};
+use crate::source::Span;
+use crate::yaml::{Kind, Node, js_to_string};
 
-declare_codes! { CODES; }
+declare_codes! { CODES;
+    INVALID = "slsx::eventbridge::invalid", "A function `eventBridge` event that is not a mapping.";
+    NO_TRIGGER = "slsx::eventbridge::no-trigger", "A function `eventBridge` event with neither `pattern` nor `schedule`.";
+    NAME_TOO_LONG = "slsx::eventbridge::name-too-long", "A function `eventBridge` rule `name` longer than EventBridge's 64 characters.";
+    CUSTOM_RESOURCE_OPTION = "slsx::eventbridge::custom-resource-option", "`retryPolicy`, `deadLetterQueueArn` or an intrinsic `eventBus` in the custom-resource mode, which cannot express them.";
+    CUSTOM_RESOURCE = "slsx::eventbridge::custom-resource", "Function `eventBridge` events in the framework's custom-resource mode: the template needs `custom-resources.zip`, which only `sls package` builds.";
+}
+
+const TOOL: &str = "the framework";
+
+/// The options the framework's schema knows.
+const KEYS: [&str; 11] = [
+    "eventBus",
+    "schedule",
+    "name",
+    "description",
+    "enabled",
+    "pattern",
+    "input",
+    "inputPath",
+    "inputTransformer",
+    "retryPolicy",
+    "deadLetterQueueArn",
+];
 
 /// Compiles these events into the template.
-pub fn compile(_ctx: &Ctx, _t: &mut Template, _diags: &mut Diags) {}
+pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
+    let options = ctx.provider_at(&["eventBridge"]).filter(|o| o.is_truthy());
+    let use_cfn = match options {
+        Some(o) => o.get("useCloudFormation").is_some_and(Node::is_truthy),
+        None => true,
+    };
+    let mut cr = CustomResource {
+        statements: Vec::new(),
+        has_bus_statement: false,
+        first_event: None,
+    };
+    for (fkey, f) in ctx.functions() {
+        let deployed = ctx.function_name(fkey);
+        for (i, ev) in super::event_list(f).iter().enumerate() {
+            let Some(eb) = ev.get("eventBridge").filter(|e| e.is_truthy()) else {
+                continue;
+            };
+            let idx = i + 1;
+            let event_span = ev
+                .as_map()
+                .and_then(|m| m.key_span("eventBridge"))
+                .unwrap_or(eb.span);
+            cr.first_event.get_or_insert(event_span);
+            let Some(e) = read(fkey, &deployed, idx, eb, event_span, use_cfn, diags) else {
+                continue;
+            };
+            if use_cfn {
+                compile_cloudformation(t, fkey, &deployed, idx, &e);
+            } else {
+                compile_custom_resource(t, fkey, &deployed, idx, &e, &mut cr);
+            }
+        }
+    }
+    if !use_cfn && let Some(first) = cr.first_event {
+        add_custom_resource_handler(ctx, t, cr.statements);
+        let mut d = Diag::warning(
+            &CUSTOM_RESOURCE,
+            "these eventBridge events use the framework's custom resource, whose code slsx cannot build",
+        )
+        .label(first, "compiled as `Custom::EventBridge`");
+        let provider_key = ctx
+            .provider()
+            .and_then(|p| p.as_map())
+            .and_then(|m| m.key_span("eventBridge"));
+        match options.and_then(|o| o.get("useCloudFormation")) {
+            Some(u) => {
+                d = d.secondary(u.span, "not `true`: custom-resource mode");
+            }
+            None => {
+                if let Some(s) = provider_key {
+                    d = d.secondary(
+                        s,
+                        "set without `useCloudFormation: true`: custom-resource mode",
+                    );
+                }
+            }
+        }
+        diags.push(d.help(
+            "the template references `custom-resources.zip` (the handler of \
+             `CustomDashresourceDasheventDashbridgeLambdaFunction`) next to the service artifact; \
+             take it from `sls package` (.serverless/custom-resources.zip), or set \
+             `provider.eventBridge.useCloudFormation: true` for native CloudFormation resources \
+             that need no extra code",
+        ));
+    }
+}
+
+/// One event's settings, as the framework reads them.
+struct Event<'a> {
+    node: &'a Node,
+    rule_name: Value,
+    state: &'static str,
+    input_transformer: Option<Value>,
+    retry_policy: Option<Value>,
+    dead_letter: Option<Value>,
+}
+
+impl Event<'_> {
+    /// The raw value of an option (`null` included, missing → `None`).
+    fn raw(&self, k: &str) -> Option<Value> {
+        self.node.get(k).map(Node::to_json)
+    }
+
+    fn truthy(&self, k: &str) -> Option<&Node> {
+        super::truthy(self.node, k)
+    }
+}
+
+fn read<'a>(
+    fkey: &str,
+    deployed: &str,
+    idx: usize,
+    eb: &'a Node,
+    event_key: Span,
+    use_cfn: bool,
+    diags: &mut Diags,
+) -> Option<Event<'a>> {
+    if eb.as_map().is_none() {
+        diags.push(
+            Diag::error(
+                &INVALID,
+                format!("eventBridge event of function `{fkey}` is not a mapping"),
+            )
+            .label(eb.span, super::a_kind(eb))
+            .help("write `eventBridge: {pattern: {source: [my.app]}}` (or `schedule: rate(…)` instead of `pattern`)"),
+        );
+        return None;
+    }
+    super::check_keys(
+        diags,
+        eb,
+        &KEYS,
+        "a function `eventBridge` event",
+        &format!("{TOOL} ignores it"),
+    );
+    let mut ok = check_inputs(diags, eb, TOOL);
+    if eb.get("pattern").is_none() && eb.get("schedule").is_none() {
+        diags.push(
+            Diag::error(
+                &NO_TRIGGER,
+                format!("eventBridge event of function `{fkey}` has neither `pattern` nor `schedule`"),
+            )
+            .label(event_key, "the rule would never run")
+            .help("add `pattern: {source: [...]}` to match events, or `schedule: rate(…)` to run on a schedule (EventBridge refuses a rule with neither)"),
+        );
+        ok = false;
+    }
+    let rule_name = match super::truthy(eb, "name") {
+        Some(n) => {
+            let s = js_to_string(n);
+            if naming::js_length(&s) > 64 {
+                diags.push(
+                    Diag::error(
+                        &NAME_TOO_LONG,
+                        format!("rule name is {} characters long; EventBridge allows 64", naming::js_length(&s)),
+                    )
+                    .label(n.span, "longer than 64 characters")
+                    .help("shorten the name, or remove it: the framework then generates one that fits"),
+                );
+                ok = false;
+            }
+            n.to_json()
+        }
+        None => Value::String(naming::event_bridge_rule_name(deployed, idx)),
+    };
+    let retry = super::truthy(eb, "retryPolicy");
+    let dlq = super::truthy(eb, "deadLetterQueueArn");
+    if let Some(r) = retry {
+        super::check_keys(
+            diags,
+            r,
+            &["maximumEventAge", "maximumRetryAttempts"],
+            "an eventBridge `retryPolicy`",
+            &format!("{TOOL} ignores it"),
+        );
+    }
+    if !use_cfn {
+        for (k, what) in [
+            ("retryPolicy", "RetryPolicy"),
+            ("deadLetterQueueArn", "DeadLetterConfig"),
+        ] {
+            if super::truthy(eb, k).is_some() {
+                diags.push(
+                    Diag::error(
+                        &CUSTOM_RESOURCE_OPTION,
+                        format!("`{k}` is not supported by the custom-resource eventBridge mode"),
+                    )
+                    .label(super::key_span(eb, k), format!("needs a native `{what}`"))
+                    .help("set `provider.eventBridge.useCloudFormation: true` to compile eventBridge events as native CloudFormation resources"),
+                );
+                ok = false;
+            }
+        }
+        if let Some(b) = eb.get("eventBus")
+            && matches!(b.kind, Kind::Map(_) | Kind::Seq(_))
+        {
+            diags.push(
+                Diag::error(
+                    &CUSTOM_RESOURCE_OPTION,
+                    "an `eventBus` given as a CloudFormation intrinsic is not supported by the custom-resource eventBridge mode",
+                )
+                .label(b.span, "an intrinsic")
+                .help("set `provider.eventBridge.useCloudFormation: true`, or give the bus by name or ARN"),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let input_transformer = super::truthy(eb, "inputTransformer").map(|it| {
+        let mut m = Map::new();
+        if let Some(map) = it.as_map() {
+            for (k, e) in map.iter() {
+                m.insert(naming::normalize_name(k), e.value.to_json());
+            }
+        }
+        Value::Object(m)
+    });
+    Some(Event {
+        node: eb,
+        rule_name,
+        state: if eb.get("enabled").and_then(Node::as_bool) == Some(false) {
+            "DISABLED"
+        } else {
+            "ENABLED"
+        },
+        input_transformer,
+        retry_policy: retry.map(|r| retry_policy(r, "maximumEventAge")),
+        dead_letter: dlq.map(|d| json!({"Arn": d.to_json()})),
+    })
+}
+
+/// JavaScript truthiness of a JSON value.
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        _ => true,
+    }
+}
+
+/// The bus name the framework works with: an ARN's part after the first `/`, else the value.
+/// Second: whether the bus already exists (an ARN or an intrinsic).
+fn bus_name(e: &Event) -> (Option<Value>, bool) {
+    match e.node.get("eventBus") {
+        None => (None, false),
+        Some(b) => match &b.kind {
+            Kind::Map(_) | Kind::Seq(_) => (Some(b.to_json()), true),
+            Kind::String(s) if s.starts_with("arn") => {
+                let name = match s.find('/') {
+                    Some(i) => &s[i + 1..],
+                    None => s.as_str(),
+                };
+                (Some(Value::String(name.to_string())), true)
+            }
+            _ => (Some(b.to_json()), false),
+        },
+    }
+}
+
+fn is_default(v: &Value) -> bool {
+    v.as_str() == Some("default")
+}
+
+/// `Fn::GetAtt <NF>LambdaFunction.Arn`.
+fn lambda_target(fkey: &str) -> Value {
+    json!({"Fn::GetAtt": [naming::lambda_logical_id(fkey), "Arn"]})
+}
+
+fn value_string(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => crate::emit::json::js_number(n.as_f64().unwrap_or(0.0)),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        _ => "[object Object]".into(),
+    }
+}
+
+fn compile_cloudformation(t: &mut Template, fkey: &str, deployed: &str, idx: usize, e: &Event) {
+    let (bus, exists) = bus_name(e);
+    let create = match &bus {
+        Some(b) => !exists && truthy(b) && !is_default(b),
+        None => false,
+    };
+    let mut bus_id = None;
+    if create && let Some(b) = &bus {
+        let id = naming::event_bridge_event_bus_logical_id(&value_string(b));
+        t.resources_mut().insert(
+            id.clone(),
+            json!({"Type": "AWS::Events::EventBus", "Properties": {"Name": b}}),
+        );
+        bus_id = Some(id);
+    }
+
+    let mut target = Map::new();
+    target.insert("Arn".into(), lambda_target(fkey));
+    target.insert(
+        "Id".into(),
+        Value::String(naming::event_bridge_target_id(&value_string(&e.rule_name))),
+    );
+    if let Some(r) = &e.retry_policy {
+        target.insert("RetryPolicy".into(), r.clone());
+    }
+    if let Some(d) = &e.dead_letter {
+        target.insert("DeadLetterConfig".into(), d.clone());
+    }
+    if let Some(i) = e.truthy("input") {
+        target.insert(
+            "Input".into(),
+            Value::String(crate::emit::json::to_compact(&i.to_json())),
+        );
+    } else if let Some(p) = e.truthy("inputPath") {
+        target.insert("InputPath".into(), p.to_json());
+    } else if let Some(it) = &e.input_transformer {
+        target.insert("InputTransformer".into(), it.clone());
+    }
+
+    let mut props = Map::new();
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            props.insert(k.to_string(), v);
+        }
+    };
+    put("Description", e.raw("description"));
+    put("EventBusName", bus.clone().filter(|b| !is_default(b)));
+    put("EventPattern", e.raw("pattern"));
+    put("Name", Some(e.rule_name.clone()));
+    put("ScheduleExpression", e.raw("schedule"));
+    put("State", Some(Value::String(e.state.into())));
+    put("Targets", Some(Value::Array(vec![Value::Object(target)])));
+    let mut rule = Map::new();
+    rule.insert("Type".into(), Value::String("AWS::Events::Rule".into()));
+    if let Some(id) = &bus_id {
+        rule.insert("DependsOn".into(), Value::String(id.clone()));
+    }
+    rule.insert("Properties".into(), Value::Object(props));
+    t.resources_mut().insert(
+        naming::event_bridge_rule_logical_id(&naming::event_bridge_rule_name_base(deployed, idx)),
+        Value::Object(rule),
+    );
+
+    let mut path = vec![Value::String("rule".into())];
+    if let Some(b) = bus.filter(truthy) {
+        path.push(b);
+    }
+    path.push(e.rule_name.clone());
+    t.resources_mut().insert(
+        naming::event_bridge_lambda_permission_logical_id(fkey, idx),
+        json!({
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": lambda_target(fkey),
+                "Principal": "events.amazonaws.com",
+                "SourceArn": {"Fn::Join": [":", [
+                    "arn",
+                    {"Ref": "AWS::Partition"},
+                    "events",
+                    {"Ref": "AWS::Region"},
+                    {"Ref": "AWS::AccountId"},
+                    {"Fn::Join": ["/", path]},
+                ]]},
+            },
+        }),
+    );
+}
+
+/// What the custom-resource mode collects across events.
+struct CustomResource {
+    statements: Vec<Value>,
+    has_bus_statement: bool,
+    first_event: Option<Span>,
+}
+
+/// `Fn::Join ":" [arn, partition, <service>, region, account, <rest…>]`.
+fn arn_join(service: &str, rest: &[&str]) -> Value {
+    let mut parts = vec![
+        json!("arn"),
+        json!({"Ref": "AWS::Partition"}),
+        json!(service),
+        json!({"Ref": "AWS::Region"}),
+        json!({"Ref": "AWS::AccountId"}),
+    ];
+    parts.extend(rest.iter().map(|r| json!(r)));
+    json!({"Fn::Join": [":", parts]})
+}
+
+fn compile_custom_resource(
+    t: &mut Template,
+    fkey: &str,
+    deployed: &str,
+    idx: usize,
+    e: &Event,
+    cr: &mut CustomResource,
+) {
+    let (bus, _) = bus_name(e);
+    let handler = naming::custom_resource_event_bridge_function_logical_id();
+    let mut config = Map::new();
+    config.insert("RuleName".into(), e.rule_name.clone());
+    config.insert("State".into(), Value::String(e.state.into()));
+    for (k, key) in [
+        ("EventBus", "eventBus"),
+        ("Schedule", "schedule"),
+        ("Pattern", "pattern"),
+        ("Input", "input"),
+        ("InputPath", "inputPath"),
+    ] {
+        if let Some(v) = e.raw(key) {
+            config.insert(k.into(), v);
+        }
+    }
+    if let Some(it) = &e.input_transformer {
+        config.insert("InputTransformer".into(), it.clone());
+    } else if let Some(v) = e.raw("inputTransformer") {
+        // a falsy `inputTransformer` is passed through as written
+        config.insert("InputTransformer".into(), v);
+    }
+    t.resources_mut().insert(
+        naming::custom_event_bridge_logical_id(fkey, idx),
+        json!({
+            "Type": "Custom::EventBridge",
+            "Version": 1,
+            "DependsOn": [naming::lambda_logical_id(fkey), handler],
+            "Properties": {
+                "ServiceToken": {"Fn::GetAtt": [handler, "Arn"]},
+                "FunctionName": deployed,
+                "EventBridgeConfig": config,
+            },
+        }),
+    );
+    if !cr.has_bus_statement
+        && let Some(b) = bus.filter(truthy)
+        && !is_default(&b)
+    {
+        cr.statements.push(json!({
+            "Effect": "Allow",
+            "Resource": arn_join("events", &["event-bus/*"]),
+            "Action": ["events:CreateEventBus", "events:DeleteEventBus"],
+        }));
+        cr.has_bus_statement = true;
+    }
+}
+
+/// `addCustomResourceToService(…, 'eventBridge', statements)`: the role (unless a deployment
+/// role is configured), the handler function, and its log group with `logs.frameworkLambda`.
+fn add_custom_resource_handler(ctx: &Ctx, t: &mut Template, mut statements: Vec<Value>) {
+    statements.push(json!({
+        "Effect": "Allow",
+        "Resource": arn_join("events", &["rule/*"]),
+        "Action": ["events:PutRule", "events:RemoveTargets", "events:PutTargets", "events:DeleteRule"],
+    }));
+    statements.push(json!({
+        "Effect": "Allow",
+        "Resource": arn_join("lambda", &["function", "*"]),
+        "Action": ["lambda:AddPermission", "lambda:RemovePermission"],
+    }));
+    let write_logs = ctx
+        .provider_at(&["logs", "frameworkLambda"])
+        .is_some_and(Node::is_truthy);
+    let prefix = format!("{}-{}", ctx.service, ctx.stage);
+    let function_name =
+        naming::custom_resource_event_bridge_function_name(&ctx.service, &ctx.stage);
+    let handler_id = naming::custom_resource_event_bridge_function_logical_id();
+    let role_id = naming::CUSTOM_RESOURCES_ROLE;
+
+    // `_.get(provider, 'iam.deploymentRole', provider.cfnRole)`
+    let deployment_role = match ctx.provider_at(&["iam", "deploymentRole"]) {
+        Some(r) => Some(r),
+        None => ctx.provider_at(&["cfnRole"]),
+    }
+    .filter(|r| r.is_truthy());
+
+    if deployment_role.is_none() {
+        if !t.has_resource(role_id) {
+            let mut first = Vec::new();
+            if write_logs {
+                let group = naming::log_group_name(&prefix);
+                first.push(json!({
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
+                    "Resource": [{"Fn::Sub": format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{group}*:*")}],
+                }));
+                first.push(json!({
+                    "Effect": "Allow",
+                    "Action": ["logs:PutLogEvents"],
+                    "Resource": [{"Fn::Sub": format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{group}*:*:*")}],
+                }));
+            }
+            t.resources_mut().insert(
+                role_id.to_string(),
+                json!({
+                    "Type": "AWS::IAM::Role",
+                    "Properties": {
+                        "AssumeRolePolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [{
+                                "Effect": "Allow",
+                                "Principal": {"Service": ["lambda.amazonaws.com"]},
+                                "Action": ["sts:AssumeRole"],
+                            }],
+                        },
+                        "Policies": [{
+                            "PolicyName": {"Fn::Join": ["-", [ctx.stage, ctx.service, "custom-resources-lambda"]]},
+                            "PolicyDocument": {"Version": "2012-10-17", "Statement": first},
+                        }],
+                    },
+                }),
+            );
+        }
+        if let Some(list) = t
+            .resources_mut()
+            .get_mut(role_id)
+            .and_then(|r| r.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement"))
+            .and_then(Value::as_array_mut)
+        {
+            list.extend(statements);
+        }
+    }
+
+    let mut props = Map::new();
+    props.insert(
+        "Code".into(),
+        json!({"S3Bucket": deployment_bucket(t), "S3Key": format!("{}/{}", artifact_directory(ctx, t), naming::CUSTOM_RESOURCES_ARTIFACT)}),
+    );
+    props.insert("FunctionName".into(), Value::String(function_name.clone()));
+    props.insert("Handler".into(), json!("event-bridge/handler.handler"));
+    props.insert("MemorySize".into(), json!(1024));
+    props.insert("Runtime".into(), json!("nodejs18.x"));
+    props.insert("Timeout".into(), json!(180));
+    let mut depends = Vec::new();
+    match deployment_role {
+        Some(r) => {
+            props.insert("Role".into(), r.to_json());
+        }
+        None => {
+            props.insert("Role".into(), json!({"Fn::GetAtt": [role_id, "Arn"]}));
+            depends.push(json!(role_id));
+        }
+    }
+    let log_group_id = naming::log_group_logical_id(naming::CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION);
+    if write_logs {
+        depends.push(json!(log_group_id));
+    }
+    t.resources_mut().insert(
+        handler_id,
+        json!({"Type": "AWS::Lambda::Function", "Properties": props, "DependsOn": depends}),
+    );
+    if write_logs {
+        let raw = |k: &str| ctx.provider_at(&[k]).map(Node::to_json);
+        let mut p = Map::new();
+        p.insert(
+            "LogGroupName".into(),
+            Value::String(naming::log_group_name(&function_name)),
+        );
+        if let Some(v) = raw("logRetentionInDays") {
+            p.insert("RetentionInDays".into(), v);
+        }
+        if let Some(v) = raw("logDataProtectionPolicy") {
+            p.insert("DataProtectionPolicy".into(), v);
+        }
+        t.resources_mut().insert(
+            log_group_id,
+            json!({"Type": "AWS::Logs::LogGroup", "Properties": p}),
+        );
+    }
+}
+
+/// The deployment bucket as the functions' `Code.S3Bucket` names it: the configured bucket's
+/// name (which the core pass writes into the `ServerlessDeploymentBucketName` output), else a
+/// `Ref` to the generated bucket.
+fn deployment_bucket(t: &Template) -> Value {
+    match t
+        .outputs()
+        .get(naming::DEPLOYMENT_BUCKET_OUTPUT)
+        .and_then(|o| o.get("Value"))
+    {
+        Some(Value::String(s)) => Value::String(s.clone()),
+        _ => json!({"Ref": naming::DEPLOYMENT_BUCKET}),
+    }
+}
+
+/// The artifact folder of this run: that of the functions' code when the core pass compiled
+/// one, else `<deploymentPrefix|serverless>/<service>/<stage>/<instanceId>-<ISO date>`.
+fn artifact_directory(ctx: &Ctx, t: &Template) -> String {
+    for r in t.resources().values() {
+        if r.get("Type").and_then(Value::as_str) == Some("AWS::Lambda::Function")
+            && let Some(key) = r.pointer("/Properties/Code/S3Key").and_then(Value::as_str)
+            && let Some(i) = key.rfind('/')
+        {
+            return key[..i].to_string();
+        }
+    }
+    let prefix = match ctx.provider_at(&["deploymentPrefix"]) {
+        Some(p) if !p.is_null() => js_to_string(p),
+        _ => "serverless".to_string(),
+    };
+    let ms: i64 = ctx.instance_id.parse().unwrap_or(0);
+    format!(
+        "{prefix}/{}/{}/{}-{}",
+        ctx.service,
+        ctx.stage,
+        ctx.instance_id,
+        iso_date(ms)
+    )
+}
+
+/// `new Date(ms).toISOString()`.
+fn iso_date(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // civil from days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso_date(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_date(1_795_609_922_621), "2026-11-25T12:32:02.621Z");
+        assert_eq!(iso_date(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    }
+}

@@ -1,0 +1,221 @@
+//! `<Name>ApiGatewayAuthorizer` for every event authorizer with an ARN (a function of the
+//! service or an ARN as written), and the Lambda permissions of the TOKEN / CUSTOM ones.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use super::util::{get_att, number, obj, reference};
+use super::validate::{Arn, is_cognito_arn};
+use super::{Api, codes};
+use crate::compile::{Template, naming};
+use crate::diagnostics::{Diag, Diags};
+use crate::source::Span;
+
+fn s(v: &str) -> Value {
+    Value::String(v.to_string())
+}
+
+/// `compileAuthorizers`
+pub fn compile(api: &Api, t: &mut Template, diags: &mut Diags) {
+    // ARN → (permission id, where) to spot authorizers sharing `functionLambdaPermission`
+    let mut by_permission: HashMap<String, (String, Span)> = HashMap::new();
+    // authorizers the plugin grants no permission, by function (warned unless another
+    // authorizer of the same function gets one)
+    let mut unpermitted: Vec<(Option<String>, Diag)> = Vec::new();
+    for ev in &api.events {
+        let Some(a) = &ev.authorizer else { continue };
+        let Some(arn) = &a.arn else { continue };
+        let name = a.name.clone().unwrap_or_default();
+        let mut props = Map::new();
+        if let Some(ttl) = a.ttl {
+            props.insert(TTL.into(), number(ttl));
+        }
+        props.insert(
+            "IdentitySource".into(),
+            a.identity_source
+                .map(|n| n.to_json())
+                .unwrap_or_else(|| s("method.request.header.Authorization")),
+        );
+        props.insert("Name".into(), s(&name));
+        props.insert("RestApiId".into(), api.rest_api_id.clone());
+        if let Some(e) = a.identity_validation_expression {
+            props.insert("IdentityValidationExpression".into(), s(e));
+        }
+        let ty_upper = a.ty.as_deref().map(str::to_uppercase);
+        let arn_str = arn.as_str();
+        if ty_upper.as_deref() == Some("COGNITO_USER_POOLS") || arn_str.is_some_and(is_cognito_arn)
+        {
+            props.insert("Type".into(), s("COGNITO_USER_POOLS"));
+            props.insert("ProviderARNs".into(), Value::Array(vec![arn.to_json()]));
+        } else {
+            props.insert(
+                "AuthorizerUri".into(),
+                obj([(
+                    "Fn::Join",
+                    Value::Array(vec![
+                        s(""),
+                        Value::Array(vec![
+                            s("arn:"),
+                            reference("AWS::Partition"),
+                            s(":apigateway:"),
+                            reference("AWS::Region"),
+                            s(":lambda:path/2015-03-31/functions/"),
+                            arn.to_json(),
+                            s("/invocations"),
+                        ]),
+                    ]),
+                )]),
+            );
+            let ty = ty_upper.unwrap_or_else(|| "TOKEN".to_string());
+            if ty != "TOKEN" && ty != "CUSTOM" {
+                let function = match arn {
+                    Arn::Function(id) => Some(id.clone()),
+                    Arn::Given(n) => n.as_str().map(str::to_string).or_else(|| {
+                        n.get("Fn::GetAtt")
+                            .and_then(|g| g.as_seq())
+                            .and_then(|v| v.first())
+                            .and_then(|f| f.as_str())
+                            .map(str::to_string)
+                    }),
+                };
+                unpermitted.push((
+                    function,
+                    Diag::warning(
+                        &codes::AUTHORIZER_WITHOUT_PERMISSION,
+                        format!("the {ty} authorizer `{name}` gets no Lambda permission: API Gateway will not be allowed to invoke it"),
+                    )
+                    .label(a.span, "no `AWS::Lambda::Permission` is created for this")
+                    .help("serverless-step-functions only grants TOKEN / CUSTOM authorizers; add an `AWS::Lambda::Permission` for `apigateway.amazonaws.com` in `resources`"),
+                ));
+            }
+            if (ty == "TOKEN" || ty == "CUSTOM")
+                && let (Arn::Given(node), Some(arn)) = (arn, arn_str)
+                && let Some(pid) = naming::authorizer_arn_permission_logical_id(arn)
+            {
+                match by_permission.get(&pid) {
+                    Some((other, at)) if other != arn => {
+                        let function = arn.rsplit(':').next().unwrap_or(arn);
+                        diags.push(
+                            Diag::warning(
+                                &codes::PERMISSION_COLLISION,
+                                format!("authorizers given by ARN share the Lambda permission `{pid}`: API Gateway may invoke only `{function}`"),
+                            )
+                            .label(node.span, "this ARN's permission replaces the first one")
+                            .secondary(*at, "first authorizer by ARN")
+                            .help("the plugin names the permission of a Lambda ARN after its `function` field; grant the other function's permission in `resources`, or use a function of this service"),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        by_permission.insert(pid, (arn.to_string(), node.span));
+                    }
+                }
+            }
+            props.insert("Type".into(), s(&ty));
+        }
+        let id = naming::authorizer_logical_id(&name);
+        t.merge_resource(
+            &id,
+            obj([
+                ("Type", s("AWS::ApiGateway::Authorizer")),
+                ("Properties", Value::Object(props)),
+            ]),
+        );
+        // The plugin always writes the TTL key first, `undefined` for the string forms: a
+        // later event that defines it fills that first slot.
+        if let Some(Value::Object(p)) = t
+            .resources_mut()
+            .get_mut(&id)
+            .and_then(|r| r.get_mut("Properties"))
+            && let Some(ttl) = p.shift_remove(TTL)
+        {
+            p.shift_insert(0, TTL.to_string(), ttl);
+        }
+    }
+    let permitted = permitted_functions(t);
+    let mut warned: Vec<Option<String>> = Vec::new();
+    for (function, d) in unpermitted {
+        if function.as_ref().is_some_and(|f| permitted.contains(f)) || warned.contains(&function) {
+            continue;
+        }
+        warned.push(function);
+        diags.push(d);
+    }
+}
+
+const TTL: &str = "AuthorizerResultTtlInSeconds";
+
+/// The function behind an authorizer URI (`getFunctionLogicalId`): the `Fn::GetAtt` target,
+/// else the ARN as written.
+fn function_of(uri: &Value) -> Option<String> {
+    let parts = uri.get("Fn::Join")?.get(1)?.as_array()?;
+    if let Some(get_att) = parts.iter().find_map(|p| p.get("Fn::GetAtt")) {
+        return get_att.get(0)?.as_str().map(str::to_string);
+    }
+    parts
+        .get(parts.len().checked_sub(2)?)?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// `compileHttpLambdaPermissions`: one `AWS::Lambda::Permission` per function behind a TOKEN
+/// or CUSTOM authorizer of the template. A function of the stack is `<Fn>LambdaPermission`;
+/// an ARN gets its sixth `:`-field as the name, so every Lambda ARN shares
+/// `functionLambdaPermission` (the last one wins).
+pub fn compile_permissions(t: &mut Template) {
+    let mut permissions: IndexMap<String, Value> = IndexMap::new();
+    for f in permitted_functions(t) {
+        let (id, function_name) = match naming::authorizer_arn_permission_logical_id(&f) {
+            Some(id) => (id, s(&f)),
+            None => (
+                naming::authorizer_permission_logical_id(&f),
+                get_att(&f, "Arn"),
+            ),
+        };
+        permissions.insert(
+            id,
+            obj([
+                ("Type", s("AWS::Lambda::Permission")),
+                (
+                    "Properties",
+                    obj([
+                        ("FunctionName", function_name),
+                        ("Action", s("lambda:InvokeFunction")),
+                        (
+                            "Principal",
+                            obj([("Fn::Sub", s("apigateway.${AWS::URLSuffix}"))]),
+                        ),
+                    ]),
+                ),
+            ]),
+        );
+    }
+    for (id, p) in permissions {
+        t.merge_resource(&id, p);
+    }
+}
+
+/// The functions behind the template's TOKEN / CUSTOM authorizers, in template order.
+fn permitted_functions(t: &Template) -> Vec<String> {
+    let mut functions: Vec<String> = Vec::new();
+    for r in t.resources().values() {
+        if r.get("Type").and_then(Value::as_str) != Some("AWS::ApiGateway::Authorizer") {
+            continue;
+        }
+        let props = r.get("Properties");
+        let ty = props.and_then(|p| p.get("Type")).and_then(Value::as_str);
+        if !matches!(ty, Some("CUSTOM") | Some("TOKEN")) {
+            continue;
+        }
+        if let Some(f) = props
+            .and_then(|p| p.get("AuthorizerUri"))
+            .and_then(function_of)
+            && !functions.contains(&f)
+        {
+            functions.push(f);
+        }
+    }
+    functions
+}

@@ -1,0 +1,122 @@
+//! CORS preflight: a `MOCK` OPTIONS method per path with `cors`, answering with the headers
+//! merged over the path's events.
+
+use serde_json::{Map, Value};
+
+use super::util::{join, obj};
+use super::{Api, codes};
+use crate::compile::{Template, naming};
+use crate::diagnostics::{Diag, Diags};
+use crate::yaml::Kind;
+
+fn s(v: &str) -> Value {
+    Value::String(v.to_string())
+}
+
+/// `maxAge` must be a positive integer (checked per path, on the value that wins the merge).
+pub fn check(api: &Api, diags: &mut Diags) {
+    for (path, pf) in &api.preflight {
+        let Some((n, span)) = &pf.max_age else {
+            continue;
+        };
+        let ok = matches!(n.kind, Kind::Number(x) if x.fract() == 0.0 && x > 0.0 && x.is_finite());
+        if !ok {
+            diags.push(
+                Diag::error(
+                    &codes::INVALID_CORS,
+                    format!(
+                        "CORS `maxAge` of path `/{path}` should be an integer over 0 (found {})",
+                        match n.as_str() {
+                            Some(s) => format!("the string `{s}`"),
+                            None => crate::yaml::js_to_string(n),
+                        }
+                    ),
+                )
+                .label(*span, "not a positive integer")
+                .help("give the preflight cache time in seconds, e.g. `maxAge: 86400`"),
+            );
+        }
+    }
+}
+
+/// `compileCors`
+pub fn compile(api: &Api, t: &mut Template) {
+    for (path, pf) in &api.preflight {
+        let resource_name = api.resource_name(path);
+        let id = naming::method_logical_id(&resource_name, "options");
+        let origin = if pf.origins.is_empty() {
+            pf.origin.clone()
+        } else {
+            join(&pf.origins)
+        };
+        let mut methods = format!("'{}'", join(&pf.methods));
+        if pf.methods.iter().any(|m| m.is_str("ANY")) {
+            methods = methods.replacen("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1);
+        }
+        let mut headers: Vec<(&str, String)> = vec![
+            ("Access-Control-Allow-Origin", format!("'{origin}'")),
+            (
+                "Access-Control-Allow-Headers",
+                format!("'{}'", join(&pf.headers)),
+            ),
+            ("Access-Control-Allow-Methods", methods),
+            (
+                "Access-Control-Allow-Credentials",
+                format!("'{}'", pf.allow_credentials),
+            ),
+        ];
+        if let Some((n, _)) = &pf.max_age {
+            headers.push((
+                "Access-Control-Max-Age",
+                format!("'{}'", crate::yaml::js_to_string(n)),
+            ));
+        }
+        let mut declared = Map::new();
+        let mut values = Map::new();
+        for (h, v) in headers {
+            declared.insert(format!("method.response.header.{h}"), Value::Bool(true));
+            values.insert(format!("method.response.header.{h}"), Value::String(v));
+        }
+        let props = obj([
+            ("AuthorizationType", s("NONE")),
+            ("HttpMethod", s("OPTIONS")),
+            (
+                "MethodResponses",
+                Value::Array(vec![obj([
+                    ("StatusCode", s("200")),
+                    ("ResponseParameters", Value::Object(declared)),
+                    ("ResponseModels", Value::Object(Map::new())),
+                ])]),
+            ),
+            ("RequestParameters", Value::Object(Map::new())),
+            (
+                "Integration",
+                obj([
+                    ("Type", s("MOCK")),
+                    (
+                        "RequestTemplates",
+                        obj([("application/json", s("{statusCode:200}"))]),
+                    ),
+                    ("ContentHandling", s("CONVERT_TO_TEXT")),
+                    (
+                        "IntegrationResponses",
+                        Value::Array(vec![obj([
+                            ("StatusCode", s("200")),
+                            ("ResponseParameters", Value::Object(values)),
+                            ("ResponseTemplates", obj([("application/json", s(""))])),
+                        ])]),
+                    ),
+                ]),
+            ),
+            ("ResourceId", api.resource_id(path).unwrap_or(Value::Null)),
+            ("RestApiId", api.rest_api_id.clone()),
+        ]);
+        t.merge_resource(
+            &id,
+            obj([
+                ("Type", s("AWS::ApiGateway::Method")),
+                ("Properties", props),
+            ]),
+        );
+    }
+}
