@@ -577,6 +577,7 @@ pub mod codes {
             crate::yaml::CODES,
             crate::vars::CODES,
             crate::config::CODES,
+            crate::plugin::CODES,
             crate::asl::CODES,
             crate::asl::lints::CODES,
             crate::check::CODES,

@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod graph;
+pub mod plugin;
 pub mod source;
 pub mod vars;
 pub mod yaml;
@@ -165,6 +166,20 @@ pub fn expand_with_config(input: &Input, opts: &Options) -> ConfigExpansion {
     config::normalize::normalize(&mut root, &mut diags);
     if diags.has_errors() {
         return ConfigExpansion::failed(diags, sources);
+    }
+
+    // 4b. state machine definitions named by file (slsx only; see `load_definition_files`)
+    compile::state_machine::definition::load_definition_files(
+        &mut root,
+        &dir,
+        &mut sources,
+        &mut diags,
+    );
+    if diags.has_errors() {
+        return ConfigExpansion {
+            expansion: Expansion::failed(diags, sources),
+            config: Some(root),
+        };
     }
 
     // 5. compile

@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod check;
+pub mod compile;
 pub mod diff;
 pub mod expand;
+pub mod explain_iam;
 pub mod graph;
 
 use crate::diagnostics::{self, Diag, Diags, RenderOptions, codes as general};
@@ -84,6 +86,9 @@ pub enum Command {
     /// Expand a service into its CloudFormation template.
     #[command(after_help = AFTER_HELP)]
     Expand(expand::ExpandArgs),
+    /// Plugin mode: run serverless-step-functions' pass for one hook on a template (JSON in,
+    /// JSON out; used by the npm package's Serverless plugin).
+    Compile(compile::CompileArgs),
     /// Show what changes between two templates, services, or stages of one service.
     #[command(after_help = diff::AFTER_HELP)]
     Diff(diff::DiffArgs),
@@ -93,6 +98,9 @@ pub enum Command {
     /// Draw each state machine as a flowchart (Mermaid or DOT).
     #[command(after_help = graph::AFTER_HELP)]
     Graph(graph::GraphArgs),
+    /// Explain each statement of the state machines' generated IAM roles.
+    #[command(name = "explain-iam", after_help = explain_iam::AFTER_HELP)]
+    ExplainIam(explain_iam::ExplainIamArgs),
 }
 
 /// Options shared by every command that expands a service.
@@ -357,8 +365,10 @@ where
     let reporter = Reporter::new(cli.color, cli.diagnostics, io);
     match &cli.command {
         Command::Expand(a) => expand::run(a, io, &reporter),
+        Command::Compile(a) => compile::run(a, io, &reporter),
         Command::Diff(a) => diff::run(a, io, &reporter),
         Command::Check(a) => check::run(a, io, &reporter),
         Command::Graph(a) => graph::run(a, io, &reporter),
+        Command::ExplainIam(a) => explain_iam::run(a, io, &reporter),
     }
 }

@@ -16,6 +16,7 @@
 
 pub mod activities;
 pub mod alarms;
+pub mod aws_sdk;
 pub mod definition;
 pub mod iam;
 pub mod iam_table;
@@ -39,6 +40,7 @@ declare_codes! { CODES;
     DUPLICATE_LOGICAL_ID = "slsx::sfn::duplicate-logical-id", "Two state machines get the same logical ID; the plugin deep-merges them into one resource.";
     BAD_GETATT = "slsx::sfn::bad-getatt", "An `Fn::GetAtt` that is neither a list nor a string (the plugin crashes on it).";
     GETATT_STRING = "slsx::sfn::getatt-string", "A long-form `Fn::GetAtt: \"Res.Attr\"` string, which the plugin splits into characters.";
+    BAD_IAM_MODE = "slsx::sfn::bad-iam-mode", "`stepFunctions.iam` (an slsx option) is neither `plugin` nor `complete`.";
 }
 
 /// Every code of the step-functions compiler.
@@ -126,6 +128,62 @@ pub struct Options {
     pub validate: bool,
     /// `stepFunctions.noOutput === true`.
     pub no_output: bool,
+    /// `stepFunctions.iam` (slsx's own option).
+    pub iam: IamMode,
+}
+
+/// How execution roles are derived: `stepFunctions.iam`, an slsx option the plugin and the
+/// framework ignore (the plugin's schema for `stepFunctions` allows other keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum IamMode {
+    /// `plugin` (the default): exactly what serverless-step-functions derives.
+    #[default]
+    Plugin,
+    /// `complete`: also the permissions of the AWS SDK integrations the plugin derives
+    /// nothing for ([`aws_sdk`]).
+    Complete,
+}
+
+impl IamMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IamMode::Plugin => "plugin",
+            IamMode::Complete => "complete",
+        }
+    }
+}
+
+/// `stepFunctions.iam`: `plugin` (or absent, or null) or `complete`; anything else is an error.
+fn iam_mode(sf: &Node, diags: &mut Diags) -> IamMode {
+    let Some(v) = sf.get("iam").filter(|v| !v.is_null()) else {
+        return IamMode::Plugin;
+    };
+    match v.as_str() {
+        Some("plugin") => IamMode::Plugin,
+        Some("complete") => IamMode::Complete,
+        _ => {
+            let key = sf
+                .as_map()
+                .and_then(|m| m.key_span("iam"))
+                .unwrap_or(v.span);
+            diags.push(
+                Diag::error(
+                    &BAD_IAM_MODE,
+                    format!(
+                        "`stepFunctions.iam` is {}, not `plugin` or `complete`",
+                        match v.as_str() {
+                            Some(s) => format!("\"{s}\""),
+                            None => article(v).to_string(),
+                        }
+                    ),
+                )
+                .label(v.span, "expected `plugin` or `complete`")
+                .secondary(key, "slsx's option for deriving execution roles")
+                .help("`plugin` (the default) derives exactly what serverless-step-functions derives; `complete` also derives the permissions of the AWS SDK integrations (`arn:aws:states:::aws-sdk:...`) the plugin leaves out"),
+            );
+            IamMode::Plugin
+        }
+    }
 }
 
 /// Runs the plugin's compileFunctions steps in its order.
@@ -136,6 +194,7 @@ pub fn compile_functions_hook(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let opts = Options {
         validate: sf.get("validate").is_some_and(Node::is_truthy),
         no_output: sf.get("noOutput").and_then(Node::as_bool) == Some(true),
+        iam: iam_mode(sf, diags),
     };
     let mut machines = collect_machines(sf, diags);
     for m in machines.iter_mut() {
@@ -145,7 +204,7 @@ pub fn compile_functions_hook(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
 
     // compileIamRole
     for m in machines.iter().filter(|m| m.valid) {
-        iam::compile_role(ctx, m, t, diags);
+        iam::compile_role(ctx, m, &opts, t, diags);
     }
     // compileStateMachines
     for m in machines.iter().filter(|m| m.valid) {
@@ -154,6 +213,31 @@ pub fn compile_functions_hook(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     activities::compile(sf, t, diags);
     alarms::compile(ctx, &machines, t, diags);
     notifications::compile(ctx, &machines, t, diags);
+}
+
+/// The logical IDs of every state machine and activity the step-functions compiler writes,
+/// including those it writes after the roles (for references from a definition).
+pub fn declared_logical_ids(ctx: &Ctx) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(sf) = ctx.config.get("stepFunctions") else {
+        return out;
+    };
+    if let Some(machines) = sf.get("stateMachines").and_then(Node::as_map) {
+        for (key, e) in machines.iter() {
+            if e.value.as_map().is_some() {
+                out.push(Machine::new(key, e.key_span, &e.value).logical_id);
+            }
+        }
+    }
+    if let Some(Kind::Seq(items)) = sf.get("activities").map(|a| &a.kind) {
+        out.extend(
+            items
+                .iter()
+                .filter_map(Node::as_str)
+                .map(naming::activity_logical_id),
+        );
+    }
+    out
 }
 
 /// `stateMachines` as the plugin reads it: a falsy value is `{}`, anything but a plain object

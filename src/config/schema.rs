@@ -882,6 +882,10 @@ pub const TABLE: &[(&str, &[B])] = &[
     ("layers.*.package.patterns[]", &[S]),
     ("layers.*.path", &[S]),
     ("layers.*.retain", &[Bo]),
+    // serverless-step-functions' `stepFunctions` schema lists stateMachines, validate, noOutput
+    // and activities without `additionalProperties: false`: slsx's own `stepFunctions.iam`
+    // (`plugin` / `complete`) passes the framework's validation untouched (no coercion, no
+    // warning) and is read by the step-functions compiler, which rejects other values.
     ("stepFunctions.validate", &[Bo]),
     ("stepFunctions.noOutput", &[Bo]),
     ("stepFunctions.activities", &[A]),
@@ -1178,6 +1182,11 @@ fn constraint_ok(b: B, n: &Node) -> bool {
 
 /// What AJV's coercion to `b` makes of `n`, or `None` when it cannot.
 pub fn coerce_branch(b: B, n: &Node) -> Option<Kind> {
+    // AJV coerces only to scalar types and (with `coerceTypes: 'array'`) to arrays; a value
+    // where an object is expected is never changed (a one-item list stays a list)
+    if matches!(b, O | Cf) {
+        return None;
+    }
     let mut data = n;
     if b != A
         && let Kind::Seq(items) = &n.kind
@@ -1323,6 +1332,18 @@ pub fn js_string_to_number(s: &str) -> f64 {
 mod tests {
     use super::*;
     use crate::source::Span;
+
+    #[test]
+    fn step_functions_accepts_slsx_keys() {
+        let root = n(serde_json::json!({
+            "service": "s",
+            "stepFunctions": {"stateMachines": {}, "iam": "complete"}
+        }));
+        assert!(unknown_keys(&root).is_empty());
+        let mut coerced = root.clone();
+        coerce(&mut coerced);
+        assert_eq!(coerced, root, "nothing coerces `stepFunctions.iam`");
+    }
 
     fn n(v: serde_json::Value) -> Node {
         Node::from_json(&v, Span::NONE)

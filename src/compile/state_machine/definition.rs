@@ -16,6 +16,9 @@ declare_codes! { CODES;
     STRING_DEFINITION = "slsx::sfn::string-definition", "A `definition` given as a string, which the plugin writes as a quoted JSON string that Step Functions rejects.";
     TASK_TIMEOUT = "slsx::sfn::task-timeout", "`configureTaskTimeouts`: a Task's `TimeoutSeconds` exceeds its Lambda function's timeout.";
     QUOTED_BOOLEAN = "slsx::sfn::quoted-boolean", "A boolean option written as a string, which the plugin reads differently from what its schema accepts.";
+    DEFINITION_FILE_NOT_FOUND = "slsx::sfn::definition-file-not-found", "A `definition` names a `.json` / `.yaml` / `.yml` file (slsx loads such files) that does not exist.";
+    DEFINITION_FILE_SHAPE = "slsx::sfn::definition-file-shape", "A definition file that holds no object (an empty file, a list, a scalar).";
+    DEFINITION_FILE_VARIABLE = "slsx::sfn::definition-file-variable", "Text in a definition file that looks like a framework variable; slsx loads the file as written, without resolving variables.";
 }
 
 /// One intrinsic taken out of the definition: its md5 name, the intrinsic as written,
@@ -75,6 +78,188 @@ pub fn compile_machine(
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Definitions from files (slsx only)
+
+/// The extensions that make a `definition` string the path of a definition file (`.asl.json`,
+/// `.asl.yaml` and `.asl.yml` end in these too).
+pub const DEFINITION_FILE_EXTENSIONS: [&str; 3] = [".json", ".yaml", ".yml"];
+
+/// Framework variable sources: text `${<source>` in a definition file is a variable the
+/// framework would have resolved had the file been included with `${file(...)}`.
+const VARIABLE_SOURCES: [&str; 12] = [
+    "self:",
+    "opt:",
+    "env:",
+    "sls:",
+    "param:",
+    "file(",
+    "ssm:",
+    "cf:",
+    "cf(",
+    "s3:",
+    "aws:",
+    "strToBool(",
+];
+
+/// Whether a `definition` string names a definition file: one line, not blank, ending in
+/// `.json`, `.yaml` or `.yml` (lower case, as the framework's `${file()}` reads them).
+pub fn is_definition_path(s: &str) -> bool {
+    if s.trim().is_empty() || s.contains(['\n', '\r']) {
+        return false;
+    }
+    DEFINITION_FILE_EXTENSIONS
+        .iter()
+        .any(|e| s.len() > e.len() && s.ends_with(e) && !s.ends_with(&format!("/{e}")))
+}
+
+/// slsx's definitions from files: every `stepFunctions.stateMachines.<key>.definition` string
+/// that names a `.json` / `.yaml` / `.yml` file (see [`is_definition_path`]) is replaced by
+/// the file's content, read relative to the service directory with slsx's YAML loader (JSON
+/// for `.json`), so that every later step (and every diagnostic) sees the file's nodes with
+/// their own locations. The file is taken literally: it is loaded after variables were
+/// resolved and no variable in it is resolved (text that looks like one is reported).
+///
+/// The plugin has no such feature (it writes the path as a quoted string definition that
+/// Step Functions rejects), so this never changes the output of a service the plugin can
+/// deploy. Runs only when the step-functions compiler runs.
+pub fn load_definition_files(
+    config: &mut Node,
+    service_dir: &std::path::Path,
+    sources: &mut crate::source::SourceMap,
+    diags: &mut Diags,
+) {
+    if !crate::compile::step_functions_enabled(config) {
+        return;
+    }
+    let Some(machines) = config
+        .get_mut("stepFunctions")
+        .and_then(|s| s.get_mut("stateMachines"))
+        .and_then(Node::as_map_mut)
+    else {
+        return;
+    };
+    for (key, e) in machines.iter_mut() {
+        let Some(def) = e.value.get_mut("definition") else {
+            continue;
+        };
+        let Some(path_text) = def.as_str().filter(|s| is_definition_path(s)) else {
+            continue;
+        };
+        if let Some(loaded) =
+            load_definition_file(key, path_text, def.span, service_dir, sources, diags)
+        {
+            *def = loaded;
+        }
+    }
+}
+
+fn load_definition_file(
+    key: &str,
+    path_text: &str,
+    at: Span,
+    service_dir: &std::path::Path,
+    sources: &mut crate::source::SourceMap,
+    diags: &mut Diags,
+) -> Option<Node> {
+    // `a/./b` → `a/b`, so that messages show the path tidily even when it does not exist
+    let path: std::path::PathBuf = service_dir
+        .join(path_text)
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    let shown = crate::config::display_name(&path);
+    if !path.is_file() {
+        let what = if path.is_dir() {
+            "is a directory"
+        } else {
+            "does not exist"
+        };
+        diags.push(
+            Diag::error(
+                &DEFINITION_FILE_NOT_FOUND,
+                format!("the definition file of `{key}` ({shown}) {what}"),
+            )
+            .label(at, "slsx loads a `definition` ending in .json, .yaml or .yml from this path, relative to the service directory")
+            .help("fix the path or create the file (write it in JSON or YAML, with `StartAt` and `States`); serverless-step-functions itself would write this text as a quoted string definition that Step Functions rejects"),
+        );
+        return None;
+    }
+    let id = match crate::config::read_source(sources, &path, &shown) {
+        Ok(id) => id,
+        Err(d) => {
+            diags.push(d.secondary(at, "the definition file is named here"));
+            return None;
+        }
+    };
+    let node = match crate::config::parse(sources, id) {
+        Ok(n) => n,
+        Err(ds) => {
+            diags.extend(ds);
+            return None;
+        }
+    };
+    if node.as_map().is_none() {
+        let what = if node.is_null() {
+            "is empty"
+        } else {
+            match node.kind {
+                Kind::Seq(_) => "holds a list",
+                _ => "holds a single value",
+            }
+        };
+        diags.push(
+            Diag::error(
+                &DEFINITION_FILE_SHAPE,
+                format!("the definition file of `{key}` ({shown}) {what}, not a state machine definition"),
+            )
+            .label(node.span, "expected an object with `StartAt` and `States`")
+            .secondary(at, "the definition file is named here")
+            .help("write the Amazon States Language definition as one JSON or YAML object"),
+        );
+        return None;
+    }
+    warn_variables(&node, &shown, diags);
+    Some(node)
+}
+
+/// Warns once per string of a definition file that holds text like a framework variable.
+fn warn_variables(n: &Node, shown: &str, diags: &mut Diags) {
+    match &n.kind {
+        Kind::String(s) => {
+            let found = s.match_indices("${").find_map(|(i, _)| {
+                let rest = s[i + 2..].trim_start();
+                VARIABLE_SOURCES
+                    .iter()
+                    .find(|src| rest.starts_with(*src))
+                    .map(|_| i)
+            });
+            if let Some(i) = found {
+                let end = s[i..].find('}').map_or(s.len(), |e| i + e + 1);
+                diags.push(
+                    Diag::warning(
+                        &DEFINITION_FILE_VARIABLE,
+                        format!("`{}` in {shown} is kept as written", &s[i..end]),
+                    )
+                    .label(n.span, "slsx loads definition files without resolving variables")
+                    .help("the text reaches the template as written (inside an `Fn::Sub` CloudFormation reads it as one of its own variables); to have the framework resolve variables, include the file with `definition: ${file(<path>)}` instead of naming it"),
+                );
+            }
+        }
+        Kind::Map(m) => {
+            for v in m.values() {
+                warn_variables(v, shown, diags);
+            }
+        }
+        Kind::Seq(items) => {
+            for v in items {
+                warn_variables(v, shown, diags);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The `DefinitionString` property (before `useExactVersion`).
 fn definition_string(
     ctx: &Ctx,
@@ -91,7 +276,7 @@ fn definition_string(
                 format!("the definition of `{}` is a string; the plugin writes it as a quoted JSON string", m.key),
             )
             .label(def.span, "written to DefinitionString as one JSON string literal, with every `\\n` and `\\r` escape deleted")
-            .help("Step Functions rejects a quoted definition: write the definition as a YAML object (`StartAt:`, `States:`)"),
+            .help("Step Functions rejects a quoted definition: write the definition as a YAML object (`StartAt:`, `States:`), or put it in a file and name the file (`definition: ./flows/order.asl.json`)"),
         );
         return Some(Value::String(string_definition(s)));
     }
@@ -720,6 +905,32 @@ mod tests {
         assert_eq!(string_definition("a\tb\r\nc"), "\"a\\tbc\"");
         // a literal backslash-n: `\\n` in JSON, of which the regex deletes `\n`
         assert_eq!(string_definition("a\\nb"), "\"a\\b\"");
+    }
+
+    #[test]
+    fn definition_paths() {
+        for p in [
+            "./flows/order.asl.json",
+            "flows/a.asl.yaml",
+            "a.yml",
+            "/abs/x.json",
+            "x y.yaml",
+        ] {
+            assert!(is_definition_path(p), "{p}");
+        }
+        for p in [
+            "",
+            "  ",
+            ".json",
+            "a/.json",
+            "flows/order.asl",
+            "x.JSON",
+            "a.json\n",
+            "{\"StartAt\": \"x.json\"}\n",
+            "states.json.bak",
+        ] {
+            assert!(!is_definition_path(p), "{p:?}");
+        }
     }
 
     #[test]

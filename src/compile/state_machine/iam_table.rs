@@ -326,13 +326,13 @@ fn is_jsonata_arg(state: &Value, key: &str) -> bool {
 }
 
 /// `dyn(x)`: a JSONPath `x.$` parameter or a JSONata `{% … %}` argument.
-fn is_dynamic(state: &Value, key: &str) -> bool {
+pub(super) fn is_dynamic(state: &Value, key: &str) -> bool {
     is_json_path_param(state, key) || is_jsonata_arg(state, key)
 }
 
 /// `getParameterOrArgument` (§2.4 `P(x)`): `None` is `undefined`; a falsy
 /// `Parameters`/`Arguments` object itself is returned as the plugin's `&&` does.
-fn param_or_arg<'a>(state: &'a Value, key: &str) -> Option<&'a Value> {
+pub(super) fn param_or_arg<'a>(state: &'a Value, key: &str) -> Option<&'a Value> {
     let params = prop(Some(state), "Parameters");
     let args = prop(Some(state), "Arguments");
     let read = |container: Option<&'a Value>| match container {
@@ -427,7 +427,22 @@ pub fn permissions(state: &Value, env: &Env, notes: &mut Vec<Note>) -> Result<Ve
     }
 }
 
-fn apply(rule: Rule, s: &Value, env: &Env, notes: &mut Vec<Note>) -> Result<Vec<Perm>, Crash> {
+/// The permissions of a row of the table for a state.
+pub(super) fn apply_row(
+    row: &Row,
+    s: &Value,
+    env: &Env,
+    notes: &mut Vec<Note>,
+) -> Result<Vec<Perm>, Crash> {
+    apply(row.rule, s, env, notes)
+}
+
+pub(super) fn apply(
+    rule: Rule,
+    s: &Value,
+    env: &Env,
+    notes: &mut Vec<Note>,
+) -> Result<Vec<Perm>, Crash> {
     Ok(match rule {
         Rule::Fixed(perms) => perms
             .iter()
@@ -867,7 +882,7 @@ fn dynamodb_arn(table: &Value, notes: &mut Vec<Note>) -> Value {
 }
 
 /// `sqsQueueUrlToArn`.
-fn sqs_queue_url_to_arn(url: Option<&Value>, notes: &mut Vec<Note>) -> Value {
+pub(super) fn sqs_queue_url_to_arn(url: Option<&Value>, notes: &mut Vec<Note>) -> Value {
     let text = template(url);
     if let Some((region, account, queue)) = match_sqs_url(&text) {
         let partition = if region.starts_with("us-gov") {
@@ -1095,7 +1110,7 @@ fn translate(env: &Env, v: &Value) -> Result<Value, Crash> {
 }
 
 /// `lambda:invoke` (`lambda.getPermissions`).
-fn lambda_invoke(s: &Value, env: &Env) -> Result<Vec<Perm>, Crash> {
+pub(super) fn lambda_invoke(s: &Value, env: &Env) -> Result<Vec<Perm>, Crash> {
     let invoke = "lambda:InvokeFunction";
     if is_dynamic(s, "FunctionName") {
         return Ok(vec![Perm::new(
