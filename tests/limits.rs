@@ -125,6 +125,55 @@ fn no_error_fixture_writes_output() {
     let _ = std::fs::remove_dir_all(&out_dir);
 }
 
+/// The other commands that read a service: whenever one fails on an error fixture, it writes
+/// nothing to stdout and no `-o` file.
+#[test]
+fn no_command_writes_output_when_it_fails() {
+    let root = support::root().join("fixtures");
+    let out_dir = tempdir("no-partial-commands");
+    let out = out_dir.join("out.txt");
+    let out_s = out.to_str().unwrap().to_string();
+    let minimal = root.join("minimal");
+    let minimal_s = minimal.to_str().unwrap().to_string();
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("expected.stderr").exists() && !p.join("args").exists())
+        .collect();
+    cases.sort();
+    let mut failed_runs = 0;
+    for case in cases {
+        let env = support::fixture_env(&case);
+        let path = case.to_str().unwrap();
+        let commands: Vec<Vec<&str>> = vec![
+            vec!["check", path],
+            vec!["graph", path, "-o", &out_s],
+            vec!["graph", path],
+            vec!["explain-iam", path, "-o", &out_s],
+            vec!["explain-iam", path],
+            vec!["diff", &minimal_s, path],
+            vec!["diff", path, &minimal_s],
+        ];
+        for args in commands {
+            let r = run(&args, &env, "");
+            if r.code != 0 {
+                failed_runs += 1;
+                assert!(
+                    r.stdout.is_empty(),
+                    "{args:?} failed and wrote:\n{}",
+                    r.stdout
+                );
+                let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+                assert!(left.is_empty(), "{args:?} failed and left {left:?}");
+            }
+            let _ = std::fs::remove_file(&out);
+        }
+    }
+    assert!(failed_runs > 10, "only {failed_runs} failing runs");
+    let _ = std::fs::remove_dir_all(&out_dir);
+}
+
 #[test]
 fn a_yaml_library_panic_is_a_syntax_error_in_the_binary() {
     // the CLI's panic hook must let the loader catch libyaml-safer's panic (exit 1, not 101)
