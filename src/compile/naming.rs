@@ -225,15 +225,409 @@ pub fn custom_resource_event_bridge_function_logical_id() -> String {
     lambda_logical_id(CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION)
 }
 
-/// Its deployed name: `<service>-<stage>-custom-resource-event-bridge`; when longer than 64
-/// characters, its first 32 characters followed by the md5 of the whole name.
+/// Its deployed name: `<service>-<stage>-custom-resource-event-bridge` (see
+/// [`custom_resource_function_name`]).
 pub fn custom_resource_event_bridge_function_name(service: &str, stage: &str) -> String {
-    let name = format!("{service}-{stage}-{CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION}");
+    custom_resource_function_name(service, stage, CUSTOM_RESOURCE_EVENT_BRIDGE_FUNCTION)
+}
+
+/// The REST API's CloudWatch-role custom-resource handler: `custom-resource-apigw-cw-role`
+/// (logical ID `CustomDashresourceDashapigwDashcwDashroleLambdaFunction`).
+pub const CUSTOM_RESOURCE_APIGW_CW_ROLE_FUNCTION: &str = "custom-resource-apigw-cw-role";
+
+/// The custom resource that sets up the account's API Gateway CloudWatch role.
+pub const CUSTOM_API_GATEWAY_ACCOUNT_CLOUDWATCH_ROLE: &str =
+    "CustomApiGatewayAccountCloudWatchRole";
+
+/// A custom-resource handler's deployed name: `<service>-<stage>-<function key>`; when longer
+/// than 64 characters, its first 32 characters followed by the md5 of the whole name.
+pub fn custom_resource_function_name(service: &str, stage: &str, function_key: &str) -> String {
+    let name = format!("{service}-{stage}-{function_key}");
     if js_length(&name) > 64 {
         format!("{}{}", js_slice_to(&name, 32), md5_hex(&name))
     } else {
         name
     }
+}
+
+/// The existing-bucket s3 custom-resource handler's function key: `custom-resource-existing-s3`
+/// (logical ID `CustomDashresourceDashexistingDashs3LambdaFunction`).
+pub const CUSTOM_RESOURCE_S3_FUNCTION: &str = "custom-resource-existing-s3";
+
+/// The existing-pool cognitoUserPool custom-resource handler's function key:
+/// `custom-resource-existing-cup`.
+pub const CUSTOM_RESOURCE_COGNITO_USER_POOL_FUNCTION: &str = "custom-resource-existing-cup";
+
+/// A function's existing-pool cognitoUserPool custom resource: `<NF>CustomCognitoUserPool1`.
+pub fn custom_cognito_user_pool_logical_id(function_key: &str) -> String {
+    format!(
+        "{}CustomCognitoUserPool1",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A user pool created for cognitoUserPool events: `CognitoUserPool<alnum(pool)>`
+/// (`my users` → `CognitoUserPoolMyusers`).
+pub fn cognito_user_pool_logical_id(pool: &str) -> String {
+    format!(
+        "CognitoUserPool{}",
+        normalize_name_to_alpha_numeric_only(pool)
+    )
+}
+
+/// A cognitoUserPool trigger's permission:
+/// `<NF>LambdaPermissionCognitoUserPool<alnum(pool)>TriggerSource<alnum(trigger)>`.
+pub fn lambda_cognito_user_pool_permission_logical_id(
+    function_key: &str,
+    pool: &str,
+    trigger: &str,
+) -> String {
+    format!(
+        "{}LambdaPermissionCognitoUserPool{}TriggerSource{}",
+        normalize_function_name(function_key),
+        normalize_name_to_alpha_numeric_only(pool),
+        normalize_name_to_alpha_numeric_only(trigger)
+    )
+}
+
+/// A function's existing-bucket s3 custom resource: `<NF>CustomS31` (one per function, the
+/// `1` kept for compatibility).
+pub fn custom_s3_logical_id(function_key: &str) -> String {
+    format!("{}CustomS31", normalize_function_name(function_key))
+}
+
+// Function event sources ----------------------------------------------------------------------
+
+/// An sqs event's mapping: `<NF>EventSourceMappingSQS<alnum(queueName)>`
+/// (`worker`, `my-queue.fifo` → `WorkerEventSourceMappingSQSMyqueuefifo`).
+pub fn queue_logical_id(function_key: &str, queue_name: &str) -> String {
+    format!(
+        "{}EventSourceMappingSQS{}",
+        normalize_function_name(function_key),
+        normalize_name_to_alpha_numeric_only(queue_name)
+    )
+}
+
+/// A stream event's mapping: `<NF>EventSourceMapping<upperFirst(type)><alnum(streamName)>`
+/// (`worker`, `dynamodb`, `orders-table` → `WorkerEventSourceMappingDynamodbOrderstable`).
+pub fn stream_logical_id(function_key: &str, stream_type: &str, stream_name: &str) -> String {
+    format!(
+        "{}EventSourceMapping{}{}",
+        normalize_function_name(function_key),
+        normalize_name(stream_type),
+        normalize_name_to_alpha_numeric_only(stream_name)
+    )
+}
+
+/// A Kinesis stream consumer's name: `<functionKey><streamName>Consumer`, with
+/// `provider.kinesis.consumerNamingMode` set `<functionKey><streamName><service><stage>Consumer`
+/// (raw key and name: `worker`, `clicks` → `workerclicksConsumer`).
+pub fn stream_consumer_name(
+    function_key: &str,
+    stream_name: &str,
+    service_stage: Option<(&str, &str)>,
+) -> String {
+    match service_stage {
+        Some((service, stage)) => format!("{function_key}{stream_name}{service}{stage}Consumer"),
+        None => format!("{function_key}{stream_name}Consumer"),
+    }
+}
+
+/// Its logical ID: `Norm(consumerName)StreamConsumer`
+/// (`workerclicksConsumer` → `WorkerclicksConsumerStreamConsumer`).
+pub fn stream_consumer_logical_id(consumer_name: &str) -> String {
+    format!("{}StreamConsumer", normalize_function_name(consumer_name))
+}
+
+/// `normalizeNameToAlphaNumericOnly(name).slice(0, max)` (names are cut so that logical IDs
+/// stay under CloudFormation's 255 characters).
+fn alnum_cut(name: &str, max: usize) -> String {
+    normalize_name_to_alpha_numeric_only(name)
+        .chars()
+        .take(max)
+        .collect()
+}
+
+/// A kafka event's mapping: `<NF>EventSourceMappingKafka<alnum(topic), first 158>`
+/// (`consumer`, `orders.v1` → `ConsumerEventSourceMappingKafkaOrdersv1`).
+pub fn kafka_event_logical_id(function_key: &str, topic: &str) -> String {
+    format!(
+        "{}EventSourceMappingKafka{}",
+        normalize_function_name(function_key),
+        alnum_cut(topic, 158)
+    )
+}
+
+/// An activemq / rabbitmq event's mapping (`broker`: `ActiveMQ` / `RabbitMQ`):
+/// `<NF>EventSourceMapping<broker><alnum(queue), first 150>`.
+pub fn mq_event_logical_id(function_key: &str, broker: &str, queue: &str) -> String {
+    format!(
+        "{}EventSourceMapping{broker}{}",
+        normalize_function_name(function_key),
+        alnum_cut(queue, 150)
+    )
+}
+
+/// An msk event's mapping: `<NF>EventSourceMappingMSK<alnum(cluster), first 79><alnum(topic),
+/// first 79>` (`consumer`, `my-cluster`, `orders` → `ConsumerEventSourceMappingMSKMyclusterOrders`).
+pub fn msk_event_logical_id(function_key: &str, cluster: &str, topic: &str) -> String {
+    format!(
+        "{}EventSourceMappingMSK{}{}",
+        normalize_function_name(function_key),
+        alnum_cut(cluster, 79),
+        alnum_cut(topic, 79)
+    )
+}
+
+/// An alb event's target group: `<NF>Alb[MultiValue]TargetGroup<albId>` (`MultiValue` with
+/// `multiValueHeaders`; albId from the listener ARN, or the listener's `Ref`).
+pub fn alb_target_group_logical_id(function_key: &str, alb_id: &str, multi_value: bool) -> String {
+    format!(
+        "{}Alb{}TargetGroup{alb_id}",
+        normalize_function_name(function_key),
+        if multi_value { "MultiValue" } else { "" }
+    )
+}
+
+/// The target group's `Name` tag (and, md5-hashed, the base of its generated name):
+/// `<service>-<functionKey>-<albId>-[multi-value-]<stage>`.
+pub fn alb_target_group_name_tag_value(
+    service: &str,
+    function_key: &str,
+    alb_id: &str,
+    multi_value: bool,
+    stage: &str,
+) -> String {
+    format!(
+        "{service}-{function_key}-{alb_id}-{}{stage}",
+        if multi_value { "multi-value-" } else { "" }
+    )
+}
+
+/// An alb event's listener rule: `<NF>AlbListenerRule<priority>`.
+pub fn alb_listener_rule_logical_id(function_key: &str, priority: &str) -> String {
+    format!(
+        "{}AlbListenerRule{priority}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function's alb invoke permission: `<NF>LambdaPermissionAlb`.
+pub fn lambda_alb_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionAlb",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function's permission to be registered as a target: `<NF>LambdaPermissionRegisterTarget`.
+pub fn lambda_register_target_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionRegisterTarget",
+        normalize_function_name(function_key)
+    )
+}
+
+/// The websocket API: `WebsocketsApi`.
+pub const WEBSOCKETS_API: &str = "WebsocketsApi";
+/// Its stage: `WebsocketsDeploymentStage`.
+pub const WEBSOCKETS_STAGE: &str = "WebsocketsDeploymentStage";
+/// Its access log group (with `provider.logs.websocket`): `WebsocketsLogGroup`.
+pub const WEBSOCKETS_LOG_GROUP: &str = "WebsocketsLogGroup";
+/// The output with its URL.
+pub const WEBSOCKETS_ENDPOINT_OUTPUT: &str = "ServiceEndpointWebsocket";
+
+/// The websocket API's `Name`: `provider.websocketsApiName` when a non-empty string, else
+/// `<stage>-<service>-websockets`.
+pub fn websockets_api_name(name: Option<&str>, service: &str, stage: &str) -> String {
+    match name.filter(|n| !n.is_empty()) {
+        Some(n) => n.to_string(),
+        None => format!("{stage}-{service}-websockets"),
+    }
+}
+
+/// A function's websocket integration: `<NF>WebsocketsIntegration`.
+pub fn websockets_integration_logical_id(function_key: &str) -> String {
+    format!(
+        "{}WebsocketsIntegration",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function's (or a websocket authorizer's) invoke permission:
+/// `<NF>LambdaPermissionWebsockets`.
+pub fn lambda_websockets_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionWebsockets",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A websocket route: the route key with `$` → `S`, `/` → `Slash`, `-` → `Dash`, `_` →
+/// `Underscore`, `.` → `Period`, then `WebsocketsRoute` (`$connect` →
+/// `SconnectWebsocketsRoute`; nothing is upper-cased).
+pub fn websockets_route_logical_id(route: &str) -> String {
+    let key = route
+        .replace('$', "S")
+        .replace('/', "Slash")
+        .replace('-', "Dash")
+        .replace('_', "Underscore")
+        .replace('.', "Period");
+    format!("{key}WebsocketsRoute")
+}
+
+/// Its route response: `<route logical ID>Response`.
+pub fn websockets_route_response_logical_id(route: &str) -> String {
+    format!("{}Response", websockets_route_logical_id(route))
+}
+
+/// A websocket authorizer: `<Norm(name)>WebsocketsAuthorizer`.
+pub fn websockets_authorizer_logical_id(name: &str) -> String {
+    format!("{}WebsocketsAuthorizer", normalize_function_name(name))
+}
+
+/// The websocket deployment: `WebsocketsDeployment` + the base64 sha256 of the API's part of
+/// the template with everything but letters and digits removed.
+pub fn websockets_deployment_logical_id(sha: &str) -> String {
+    let sha: String = sha.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    format!("WebsocketsDeployment{sha}")
+}
+
+/// A topic created for sns events: `SNSTopic<alnum(topicName)>` (`order-events` →
+/// `SNSTopicOrderevents`).
+pub fn topic_logical_id(topic_name: &str) -> String {
+    format!(
+        "SNSTopic{}",
+        normalize_name_to_alpha_numeric_only(topic_name)
+    )
+}
+
+/// The queue policy of an sns event's dead-letter queue: `<alnum(topic)>To<NF>DLQPolicy`.
+pub fn topic_dlq_policy_logical_id(function_key: &str, topic_name: &str) -> String {
+    format!(
+        "{}To{}DLQPolicy",
+        normalize_name_to_alpha_numeric_only(topic_name),
+        normalize_function_name(function_key)
+    )
+}
+
+/// An sns event's subscription: `<NF>SnsSubscription<alnum(topic)>`.
+pub fn lambda_sns_subscription_logical_id(function_key: &str, topic_name: &str) -> String {
+    format!(
+        "{}SnsSubscription{}",
+        normalize_function_name(function_key),
+        normalize_name_to_alpha_numeric_only(topic_name)
+    )
+}
+
+/// An sns event's permission: `<NF>LambdaPermission<alnum(topic)>SNS`.
+pub fn lambda_sns_permission_logical_id(function_key: &str, topic_name: &str) -> String {
+    format!(
+        "{}LambdaPermission{}SNS",
+        normalize_function_name(function_key),
+        normalize_name_to_alpha_numeric_only(topic_name)
+    )
+}
+
+/// A bucket created for s3 events: `S3Bucket<alnum(bucket)>` (the `provider.s3` key when the
+/// bucket is declared there; `my-photos.bucket` → `S3BucketMyphotosbucket`).
+pub fn bucket_logical_id(bucket: &str) -> String {
+    format!("S3Bucket{}", normalize_name_to_alpha_numeric_only(bucket))
+}
+
+/// An s3 event's permission: `<NF>LambdaPermission<alnum(bucket)>S3`.
+pub fn lambda_s3_permission_logical_id(function_key: &str, bucket: &str) -> String {
+    format!(
+        "{}LambdaPermission{}S3",
+        normalize_function_name(function_key),
+        normalize_name_to_alpha_numeric_only(bucket)
+    )
+}
+
+/// A function cloudwatchEvent rule: `<NF>EventsRuleCloudWatchEvent<n>` (n counts the
+/// function's cloudwatchEvent events, from 1).
+pub fn cloud_watch_event_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}EventsRuleCloudWatchEvent{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// Its permission: `<NF>LambdaPermissionEventsRuleCloudWatchEvent<n>`.
+pub fn lambda_cloud_watch_event_permission_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}LambdaPermissionEventsRuleCloudWatchEvent{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// Its target Id: `<functionKey>CloudWatchEvent` (raw key).
+pub fn cloud_watch_event_id(function_key: &str) -> String {
+    format!("{function_key}CloudWatchEvent")
+}
+
+/// A function cloudwatchLog subscription filter: `<NF>LogsSubscriptionFilterCloudWatchLog<n>`.
+pub fn cloud_watch_log_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}LogsSubscriptionFilterCloudWatchLog{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function alexaSkill permission: `<NF>LambdaPermissionAlexaSkill<n>` (n counts the
+/// function's alexaSkill events, from 1).
+pub fn lambda_alexa_skill_permission_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}LambdaPermissionAlexaSkill{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function alexaSmartHome permission: `<NF>LambdaPermissionAlexaSmartHome<n>`.
+pub fn lambda_alexa_smart_home_permission_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}LambdaPermissionAlexaSmartHome{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function iot topic rule: `<NF>IotTopicRule<n>` (n counts the function's iot events).
+pub fn iot_logical_id(function_key: &str, n: usize) -> String {
+    format!("{}IotTopicRule{n}", normalize_function_name(function_key))
+}
+
+/// Its permission: `<NF>LambdaPermissionIotTopicRule<n>`.
+pub fn lambda_iot_permission_logical_id(function_key: &str, n: usize) -> String {
+    format!(
+        "{}LambdaPermissionIotTopicRule{n}",
+        normalize_function_name(function_key)
+    )
+}
+
+/// A function's iotFleetProvisioning template (one per function):
+/// `<NF>IotProvisioningTemplate`.
+pub fn iot_fleet_provisioning_logical_id(function_key: &str) -> String {
+    format!(
+        "{}IotProvisioningTemplate",
+        normalize_function_name(function_key)
+    )
+}
+
+/// Its permission: `<NF>LambdaPermissionIotProvisioningTemplate`.
+pub fn lambda_iot_fleet_provisioning_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionIotProvisioningTemplate",
+        normalize_function_name(function_key)
+    )
+}
+
+/// The function's one permission for all its cloudwatchLog events:
+/// `<NF>LambdaPermissionLogsSubscriptionFilterCloudWatchLog`.
+pub fn lambda_cloud_watch_log_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionLogsSubscriptionFilterCloudWatchLog",
+        normalize_function_name(function_key)
+    )
 }
 
 /// `/aws/lambda/<name>`.
@@ -314,14 +708,53 @@ pub fn authorizer_permission_logical_id(function_logical_id: &str) -> String {
     format!("{function_logical_id}LambdaPermission")
 }
 
+/// The n-th API key (1-based): `ApiGatewayApiKey<n>`.
 pub fn api_key_logical_id(n: usize) -> String {
     format!("ApiGatewayApiKey{n}")
 }
 
+/// The n-th key grouped under usage plan `plan`: `ApiGatewayApiKey<UpperFirst(plan)><n>`
+/// (`free`, 1 → `ApiGatewayApiKeyFree1`).
+pub fn api_key_logical_id_named(n: usize, plan: &str) -> String {
+    format!("ApiGatewayApiKey{}{n}", normalize_name(plan))
+}
+
 pub const USAGE_PLAN: &str = "ApiGatewayUsagePlan";
 
+/// A usage plan: `ApiGatewayUsagePlan`, or `ApiGatewayUsagePlan<UpperFirst(name)>` for a named
+/// one (`paid` → `ApiGatewayUsagePlanPaid`).
+pub fn usage_plan_logical_id(name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("{USAGE_PLAN}{}", normalize_name(n)),
+        None => USAGE_PLAN.to_string(),
+    }
+}
+
+/// The n-th usage plan key: `ApiGatewayUsagePlanKey<n>`.
 pub fn usage_plan_key_logical_id(n: usize) -> String {
     format!("ApiGatewayUsagePlanKey{n}")
+}
+
+/// The n-th key of usage plan `plan`: `ApiGatewayUsagePlanKey<UpperFirst(plan)><n>`.
+pub fn usage_plan_key_logical_id_named(n: usize, plan: &str) -> String {
+    format!("ApiGatewayUsagePlanKey{}{n}", normalize_name(plan))
+}
+
+/// A function's (or an authorizer's, by its name) permission for the REST API:
+/// `<NF>LambdaPermissionApiGateway` (`users` → `UsersLambdaPermissionApiGateway`).
+pub fn lambda_api_gateway_permission_logical_id(function_key: &str) -> String {
+    format!(
+        "{}LambdaPermissionApiGateway",
+        normalize_function_name(function_key)
+    )
+}
+
+/// The REST API stage's access log group: `ApiGatewayLogGroup`.
+pub const API_GATEWAY_LOG_GROUP: &str = "ApiGatewayLogGroup";
+
+/// Its name: `/aws/api-gateway/<service>-<stage>`.
+pub fn api_gateway_log_group_name(service: &str, stage: &str) -> String {
+    format!("/aws/api-gateway/{service}-{stage}")
 }
 
 /// `ApiGateway<alnum(service)>RequestValidator`.
@@ -1042,6 +1475,32 @@ mod tests {
         assert_eq!(
             start_case("text/plain; charset=UTF-8"),
             "Text Plain Charset UTF 8"
+        );
+    }
+
+    #[test]
+    fn function_http_names() {
+        assert_eq!(api_key_logical_id_named(2, "free"), "ApiGatewayApiKeyFree2");
+        assert_eq!(
+            usage_plan_logical_id(Some("paid")),
+            "ApiGatewayUsagePlanPaid"
+        );
+        assert_eq!(usage_plan_logical_id(None), "ApiGatewayUsagePlan");
+        assert_eq!(
+            usage_plan_key_logical_id_named(1, "paid"),
+            "ApiGatewayUsagePlanKeyPaid1"
+        );
+        assert_eq!(
+            lambda_api_gateway_permission_logical_id("my-fn"),
+            "MyDashfnLambdaPermissionApiGateway"
+        );
+        assert_eq!(
+            lambda_logical_id(CUSTOM_RESOURCE_APIGW_CW_ROLE_FUNCTION),
+            "CustomDashresourceDashapigwDashcwDashroleLambdaFunction"
+        );
+        assert_eq!(
+            api_gateway_log_group_name("svc", "dev"),
+            "/aws/api-gateway/svc-dev"
         );
     }
 

@@ -16,13 +16,13 @@
 
 use serde_json::{Map, Value, json};
 
+use super::BAD_INPUT;
 use super::jsontext::{self, Text};
-use super::{BAD_INPUT, JSON_TEXT};
 use crate::compile::{Ctx, Template, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
-use crate::yaml::{Kind, Node, js_to_string};
+use crate::yaml::{Kind, Node};
 
 declare_codes! { CODES;
     NOT_OBJECT = "slsx::event-rule::not-object", "A state-machine `eventBridge` / `cloudwatchEvent` event that is not a mapping.";
@@ -167,62 +167,7 @@ fn compile_one(
         text.lit("\"EventBusName\": ").json(&v).lit(", ");
         props.insert("EventBusName".into(), v);
     }
-    let pattern_json = pattern.to_json();
-    let want = jsontext::without_line_breaks(&pattern_json);
-    text.lit("\"EventPattern\": ").bare(
-        "event",
-        &jsontext::strip_escaped_newlines(&crate::emit::json::to_compact(&pattern_json)),
-        Some(want.clone()),
-        pattern.span,
-    );
-    props.insert("EventPattern".into(), want);
-    let state = if rule.get("enabled").and_then(Node::as_bool) == Some(false) {
-        "DISABLED"
-    } else {
-        "ENABLED"
-    };
-    text.lit(&format!(", \"State\": \"{state}\", "));
-    props.insert("State".into(), Value::String(state.into()));
-    for (field, prop) in [("description", "Description"), ("name", "Name")] {
-        if let Some(n) = super::truthy(rule, field) {
-            let s = js_to_string(n);
-            text.lit(&format!("\"{prop}\": "))
-                .quoted(field, &s, &s, n.span)
-                .lit(", ");
-            props.insert(prop.into(), Value::String(s));
-        }
-    }
-    text.lit("\"Targets\": [{");
-    let mut target = Map::new();
-    if let Some(i) = input {
-        let escaped = match &i.kind {
-            Kind::String(s) => jsontext::escape_quotes(s),
-            _ => jsontext::escape_quotes(&crate::emit::json::to_compact(&i.to_json())),
-        };
-        // intended: the input with its line breaks removed (for an object, from its strings)
-        let want = match &i.kind {
-            Kind::String(s) => s.replace(['\n', '\r'], ""),
-            _ => crate::emit::json::to_compact(&jsontext::without_line_breaks(&i.to_json())),
-        };
-        text.lit("\"Input\": ")
-            .quoted(
-                "input",
-                &jsontext::strip_escaped_newlines(&escaped),
-                &want,
-                i.span,
-            )
-            .lit(", ");
-        target.insert("Input".into(), Value::String(want));
-    }
-    if let Some(p) = super::truthy(rule, "inputPath") {
-        let s = js_to_string(p);
-        let spliced = s.replace("\r\n", "").replace('\n', "");
-        let want = s.replace(['\n', '\r'], "");
-        text.lit("\"InputPath\": ")
-            .quoted("inputPath", &spliced, &want, p.span)
-            .lit(", ");
-        target.insert("InputPath".into(), Value::String(want));
-    }
+    let mut target = jsontext::rule_head(&mut text, &mut props, rule, pattern);
     if let Some(it) = super::truthy(rule, "inputTransformer") {
         target.insert(
             "InputTransformer".into(),
@@ -272,18 +217,7 @@ fn compile_one(
     }
     target.insert("RoleArn".into(), role_arn);
     text.lit("}]}}");
-    props.insert("Targets".into(), Value::Array(vec![Value::Object(target)]));
-    let intended = json!({"Type": "AWS::Events::Rule", "Properties": props});
-    let (v, outcome) = jsontext::settle(&text, intended);
-    if let Some(d) = jsontext::diag(
-        &JSON_TEXT,
-        &outcome,
-        &text,
-        TOOL,
-        "EventBridge rule",
-        rule.span,
-    ) {
-        diags.push(d);
-    }
-    Some(v)
+    Some(jsontext::finish_rule(
+        &text, props, target, TOOL, rule.span, diags,
+    ))
 }

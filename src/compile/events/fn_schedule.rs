@@ -16,12 +16,12 @@
 
 use serde_json::{Map, Value, json};
 
+use super::IGNORED;
 use super::jsontext::{self, Text};
 use super::schedule::{
     BAD_EXPRESSION, BAD_RATE, INVALID, MISSING_RATE, UNKNOWN_METHOD, check_inputs,
     check_scheduler_options, framework_accepts,
 };
-use super::{IGNORED, JSON_TEXT};
 use crate::compile::{Ctx, Template, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
@@ -390,13 +390,7 @@ fn rule(fkey: &str, s: &Settings, rate: &Node, event: Span, diags: &mut Diags) -
     text.quoted("function key", &id, &id, Span::NONE)
         .lit("}]}}");
     target.insert("Id".into(), Value::String(id));
-    props.insert("Targets".into(), Value::Array(vec![Value::Object(target)]));
-    let intended = json!({"Type": "AWS::Events::Rule", "Properties": props});
-    let (v, outcome) = jsontext::settle(&text, intended);
-    if let Some(d) = jsontext::diag(&JSON_TEXT, &outcome, &text, TOOL, "EventBridge rule", event) {
-        diags.push(d);
-    }
-    v
+    jsontext::finish_rule(&text, props, target, TOOL, event, diags)
 }
 
 /// `<NF>LambdaPermissionEventsRuleSchedule<n>` (also JSON text in the framework, but nothing

@@ -18,10 +18,11 @@
 //! `intended` value the caller builds) — and warns. Either way the warning names each value
 //! that does not survive the splicing.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::diagnostics::Diag;
 use crate::source::Span;
+use crate::yaml::{Kind, Node, js_to_string};
 
 /// One value spliced into the text without (full) JSON escaping.
 #[derive(Debug)]
@@ -270,6 +271,103 @@ pub(crate) fn without_line_breaks(v: &Value) -> Value {
         ),
         other => other.clone(),
     }
+}
+
+/// The part of an EventBridge rule the framework's function `cloudwatchEvent` events and the
+/// plugin's state-machine `cloudwatchEvent` / `eventBridge` events assemble alike: from
+/// `"EventPattern"` (the `JSON.stringify`-ed pattern, escaped `\n` / `\r` removed) through
+/// `State`, `Description`, `Name` (spliced unescaped), up to the target's `Input` (`"` escaped,
+/// escaped line breaks removed; an object is its JSON text) and `InputPath` (line breaks
+/// removed). Writes the intended values into `props` and returns the target so far; the text
+/// ends inside the target, after a `, ` when something was written into it.
+pub(crate) fn rule_head(
+    text: &mut Text,
+    props: &mut Map<String, Value>,
+    rule: &Node,
+    pattern: &Node,
+) -> Map<String, Value> {
+    let truthy = |k: &str| rule.get(k).filter(|n| n.is_truthy());
+    let pattern_json = pattern.to_json();
+    let want = without_line_breaks(&pattern_json);
+    text.lit("\"EventPattern\": ").bare(
+        "event",
+        &strip_escaped_newlines(&crate::emit::json::to_compact(&pattern_json)),
+        Some(want.clone()),
+        pattern.span,
+    );
+    props.insert("EventPattern".into(), want);
+    let state = if rule.get("enabled").and_then(Node::as_bool) == Some(false) {
+        "DISABLED"
+    } else {
+        "ENABLED"
+    };
+    text.lit(&format!(", \"State\": \"{state}\", "));
+    props.insert("State".into(), Value::String(state.into()));
+    for (field, prop) in [("description", "Description"), ("name", "Name")] {
+        if let Some(n) = truthy(field) {
+            let s = js_to_string(n);
+            text.lit(&format!("\"{prop}\": "))
+                .quoted(field, &s, &s, n.span)
+                .lit(", ");
+            props.insert(prop.into(), Value::String(s));
+        }
+    }
+    text.lit("\"Targets\": [{");
+    let mut target = Map::new();
+    if let Some(i) = truthy("input") {
+        let escaped = match &i.kind {
+            Kind::String(s) => escape_quotes(s),
+            _ => escape_quotes(&crate::emit::json::to_compact(&i.to_json())),
+        };
+        // intended: the input with its line breaks removed (for an object, from its strings)
+        let want = match &i.kind {
+            Kind::String(s) => s.replace(['\n', '\r'], ""),
+            _ => crate::emit::json::to_compact(&without_line_breaks(&i.to_json())),
+        };
+        text.lit("\"Input\": ")
+            .quoted("input", &strip_escaped_newlines(&escaped), &want, i.span)
+            .lit(", ");
+        target.insert("Input".into(), Value::String(want));
+    }
+    if let Some(p) = truthy("inputPath") {
+        let s = js_to_string(p);
+        let spliced = s.replace("\r\n", "").replace('\n', "");
+        let want = s.replace(['\n', '\r'], "");
+        text.lit("\"InputPath\": ")
+            .quoted("inputPath", &spliced, &want, p.span)
+            .lit(", ");
+        target.insert("InputPath".into(), Value::String(want));
+    }
+    target
+}
+
+/// The end of an EventBridge rule assembled as JSON text: its one target goes into `props`,
+/// the text is parsed as the tool does ([`settle`]), and a warning names what does not survive
+/// (`event`: where to point when no spliced value can be named). Returns the resource.
+pub(crate) fn finish_rule(
+    text: &Text,
+    mut props: Map<String, Value>,
+    target: Map<String, Value>,
+    tool: &str,
+    event: Span,
+    diags: &mut crate::diagnostics::Diags,
+) -> Value {
+    props.insert("Targets".into(), Value::Array(vec![Value::Object(target)]));
+    let mut intended = Map::new();
+    intended.insert("Type".into(), Value::String("AWS::Events::Rule".into()));
+    intended.insert("Properties".into(), Value::Object(props));
+    let (v, outcome) = settle(text, Value::Object(intended));
+    if let Some(d) = diag(
+        &super::JSON_TEXT,
+        &outcome,
+        text,
+        tool,
+        "EventBridge rule",
+        event,
+    ) {
+        diags.push(d);
+    }
+    v
 }
 
 #[cfg(test)]

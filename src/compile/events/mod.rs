@@ -1,15 +1,32 @@
 //! `package:compileEvents`: the framework's function events, then the plugin's state-machine
 //! events. (issue #4)
 //!
-//! slsx compiles the function events `schedule` ([`fn_schedule`]) and `eventBridge`
-//! ([`fn_eventbridge`]); every other function event type is reported as unsupported (the
-//! template would silently lack its resources otherwise). The state-machine events are the
+//! slsx compiles every function event type of the framework except `cloudFront`, one module
+//! each, in the framework's order (see [`compile_function_events`]); a `cloudFront` event is
+//! reported as unsupported (the template would silently lack its resources otherwise). The
+//! state-machine events are the
 //! plugin's `schedule` ([`schedule`]), `http` ([`http`]) and `cloudwatchEvent` / `eventBridge`
 //! ([`cloudwatch`]), then slsx's own `httpApi` ([`http_api`], which the plugin does not have).
 
 pub mod cloudwatch;
+pub(crate) mod custom_resources;
+pub mod fn_alb;
+pub mod fn_alexa;
+pub mod fn_brokers;
+pub mod fn_cloudwatch_event;
+pub mod fn_cloudwatch_log;
+pub mod fn_cognito;
+pub(crate) mod fn_common;
 pub mod fn_eventbridge;
+pub mod fn_http;
+pub mod fn_http_api;
+pub mod fn_iot;
+pub mod fn_s3;
 pub mod fn_schedule;
+pub mod fn_sns;
+pub mod fn_sqs;
+pub mod fn_stream;
+pub mod fn_websocket;
 pub mod http;
 pub mod http_api;
 pub(crate) mod jsontext;
@@ -40,15 +57,50 @@ pub fn codes() -> Vec<&'static Code> {
         http_api::CODES,
         fn_schedule::CODES,
         fn_eventbridge::CODES,
+        fn_common::CODES,
+        fn_sqs::CODES,
+        fn_s3::CODES,
+        fn_alb::CODES,
+        fn_alexa::CODES,
+        fn_brokers::CODES,
+        fn_iot::CODES,
+        fn_cloudwatch_event::CODES,
+        fn_cloudwatch_log::CODES,
+        fn_cognito::CODES,
+        fn_sns::CODES,
+        fn_stream::CODES,
+        fn_websocket::CODES,
+        fn_http::CODES,
+        fn_http_api::CODES,
     ];
     lists.iter().flat_map(|l| l.iter().copied()).collect()
 }
 
-/// The framework's event compilers, in its order (schedule, …, eventBridge).
+/// The framework's event compilers, in its order (schedule, s3, apiGateway (`http`), …,
+/// eventBridge, sqs, cloudFront, httpApi).
 pub fn compile_function_events(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     check_function_event_kinds(ctx, diags);
     fn_schedule::compile(ctx, t, diags);
+    fn_s3::compile(ctx, t, diags);
+    fn_http::compile(ctx, t, diags);
+    fn_websocket::compile(ctx, t, diags);
+    fn_sns::compile(ctx, t, diags);
+    fn_stream::compile(ctx, t, diags);
+    fn_brokers::compile_kafka(ctx, t, diags);
+    fn_brokers::compile_activemq(ctx, t, diags);
+    fn_brokers::compile_rabbitmq(ctx, t, diags);
+    fn_brokers::compile_msk(ctx, t, diags);
+    fn_alb::compile(ctx, t, diags);
+    fn_alexa::compile_skill(ctx, t, diags);
+    fn_alexa::compile_smart_home(ctx, t, diags);
+    fn_iot::compile(ctx, t, diags);
+    fn_iot::compile_fleet_provisioning(ctx, t, diags);
+    fn_cloudwatch_event::compile(ctx, t, diags);
+    fn_cloudwatch_log::compile(ctx, t, diags);
+    fn_cognito::compile(ctx, t, diags);
     fn_eventbridge::compile(ctx, t, diags);
+    fn_sqs::compile(ctx, t, diags);
+    fn_http_api::compile(ctx, t, diags);
 }
 
 /// serverless-step-functions' compileEvents: schedule, http, cloudwatchEvent / eventBridge;
@@ -67,8 +119,9 @@ pub fn compile_state_machine_events(ctx: &Ctx, t: &mut Template, diags: &mut Dia
     http_api::compile(ctx, t, diags);
 }
 
-/// The function event types slsx compiles.
-const FUNCTION_EVENTS: [&str; 2] = ["schedule", "eventBridge"];
+/// The function event types slsx does not compile (every other one of [`FRAMEWORK_EVENTS`]
+/// it does).
+const UNSUPPORTED_FUNCTION_EVENTS: [&str; 1] = ["cloudFront"];
 
 /// Every function event type of the framework (3.40). Other keys are not events at all: the
 /// framework ignores them, and the configuration check already warns about them.
@@ -138,7 +191,7 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                     );
                     continue;
                 }
-                if FUNCTION_EVENTS.contains(&kind.as_str()) {
+                if !UNSUPPORTED_FUNCTION_EVENTS.contains(&kind.as_str()) {
                     continue;
                 }
                 diags.push(
@@ -151,15 +204,14 @@ fn check_function_event_kinds(ctx: &Ctx, diags: &mut Diags) {
                         format!("`{kind}` event of function `{fkey}`"),
                     )
                     .help(format!(
-                        "slsx compiles the function events `schedule` and `eventBridge` only; the \
+                        "slsx compiles every function event type of the framework but {}; the \
                          resources of this `{kind}` event would be missing from the template. \
-                         Package this service with `sls package`, or remove the event{}",
-                        if kind == "http" {
-                            " (a state machine's `http` event is compiled, if a state machine \
-                             can serve this endpoint)"
-                        } else {
-                            ""
-                        }
+                         Package this service with `sls package`, or remove the event",
+                        UNSUPPORTED_FUNCTION_EVENTS
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                 );
             }
@@ -545,8 +597,9 @@ mod tests {
             assert_same(&t, &expected, &ids);
         }
     }
-    /// Expands a service given as text; returns the template and the diagnostic codes.
-    fn expand(yaml: &str) -> (Value, Vec<&'static str>) {
+    /// Expands a service given as text; returns the template (or null) and the diagnostic
+    /// codes.
+    pub(super) fn expand(yaml: &str) -> (Value, Vec<&'static str>) {
         let input = crate::Input::Text {
             name: "serverless.yml".into(),
             dir: std::env::temp_dir(),

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::util::{get_att, number, obj, reference};
-use super::validate::{Arn, is_cognito_arn};
+use super::validate::{Arn, Authorizer, is_cognito_arn};
 use super::{Api, codes};
 use crate::compile::{Template, naming};
 use crate::diagnostics::{Diag, Diags};
@@ -28,47 +28,19 @@ pub fn compile(api: &Api, t: &mut Template, diags: &mut Diags) {
         let Some(a) = &ev.authorizer else { continue };
         let Some(arn) = &a.arn else { continue };
         let name = a.name.clone().unwrap_or_default();
-        let mut props = Map::new();
-        if let Some(ttl) = a.ttl {
-            props.insert(TTL.into(), number(ttl));
-        }
-        props.insert(
-            "IdentitySource".into(),
+        let identity_source = Some(
             a.identity_source
                 .map(|n| n.to_json())
                 .unwrap_or_else(|| s("method.request.header.Authorization")),
         );
-        props.insert("Name".into(), s(&name));
-        props.insert("RestApiId".into(), api.rest_api_id.clone());
-        if let Some(e) = a.identity_validation_expression {
-            props.insert("IdentityValidationExpression".into(), s(e));
-        }
-        let ty_upper = a.ty.as_deref().map(str::to_uppercase);
+        let mut props = properties(a, arn, &api.rest_api_id, identity_source);
         let arn_str = arn.as_str();
-        if ty_upper.as_deref() == Some("COGNITO_USER_POOLS") || arn_str.is_some_and(is_cognito_arn)
-        {
-            props.insert("Type".into(), s("COGNITO_USER_POOLS"));
-            props.insert("ProviderARNs".into(), Value::Array(vec![arn.to_json()]));
-        } else {
-            props.insert(
-                "AuthorizerUri".into(),
-                obj([(
-                    "Fn::Join",
-                    Value::Array(vec![
-                        s(""),
-                        Value::Array(vec![
-                            s("arn:"),
-                            reference("AWS::Partition"),
-                            s(":apigateway:"),
-                            reference("AWS::Region"),
-                            s(":lambda:path/2015-03-31/functions/"),
-                            arn.to_json(),
-                            s("/invocations"),
-                        ]),
-                    ]),
-                )]),
-            );
-            let ty = ty_upper.unwrap_or_else(|| "TOKEN".to_string());
+        if props.get("Type").and_then(Value::as_str) != Some("COGNITO_USER_POOLS") {
+            let ty = props
+                .get("Type")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             if ty != "TOKEN" && ty != "CUSTOM" {
                 let function = match arn {
                     Arn::Function(id) => Some(id.clone()),
@@ -115,24 +87,7 @@ pub fn compile(api: &Api, t: &mut Template, diags: &mut Diags) {
             }
             props.insert("Type".into(), s(&ty));
         }
-        let id = naming::authorizer_logical_id(&name);
-        t.merge_resource(
-            &id,
-            obj([
-                ("Type", s("AWS::ApiGateway::Authorizer")),
-                ("Properties", Value::Object(props)),
-            ]),
-        );
-        // The plugin always writes the TTL key first, `undefined` for the string forms: a
-        // later event that defines it fills that first slot.
-        if let Some(Value::Object(p)) = t
-            .resources_mut()
-            .get_mut(&id)
-            .and_then(|r| r.get_mut("Properties"))
-            && let Some(ttl) = p.shift_remove(TTL)
-        {
-            p.shift_insert(0, TTL.to_string(), ttl);
-        }
+        write(t, &naming::authorizer_logical_id(&name), props, None);
     }
     let permitted = permitted_functions(t);
     let mut warned: Vec<Option<String>> = Vec::new();
@@ -146,6 +101,88 @@ pub fn compile(api: &Api, t: &mut Template, diags: &mut Diags) {
 }
 
 const TTL: &str = "AuthorizerResultTtlInSeconds";
+
+/// The `Properties` of an event authorizer with an ARN (the framework's `compileAuthorizers`,
+/// which the plugin copied): a Cognito user pool (by `type` or by a `cognito-idp` ARN), else a
+/// Lambda authorizer of `type` (upper case; TOKEN by default). `identity_source` as the
+/// caller's compiler defaults it.
+pub(crate) fn properties(
+    a: &Authorizer,
+    arn: &Arn,
+    rest_api_id: &Value,
+    identity_source: Option<Value>,
+) -> Map<String, Value> {
+    let mut props = Map::new();
+    if let Some(ttl) = a.ttl {
+        props.insert(TTL.into(), number(ttl));
+    }
+    if let Some(i) = identity_source {
+        props.insert("IdentitySource".into(), i);
+    }
+    props.insert("Name".into(), s(a.name.as_deref().unwrap_or_default()));
+    props.insert("RestApiId".into(), rest_api_id.clone());
+    if let Some(e) = a.identity_validation_expression {
+        props.insert("IdentityValidationExpression".into(), s(e));
+    }
+    let ty_upper = a.ty.as_deref().map(str::to_uppercase);
+    if ty_upper.as_deref() == Some("COGNITO_USER_POOLS") || arn.as_str().is_some_and(is_cognito_arn)
+    {
+        props.insert("Type".into(), s("COGNITO_USER_POOLS"));
+        props.insert("ProviderARNs".into(), Value::Array(vec![arn.to_json()]));
+    } else {
+        props.insert("AuthorizerUri".into(), lambda_uri(arn.to_json()));
+        props.insert(
+            "Type".into(),
+            s(&ty_upper.unwrap_or_else(|| "TOKEN".to_string())),
+        );
+    }
+    props
+}
+
+/// `arn:<partition>:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations`
+pub(crate) fn lambda_uri(function_arn: Value) -> Value {
+    obj([(
+        "Fn::Join",
+        Value::Array(vec![
+            s(""),
+            Value::Array(vec![
+                s("arn:"),
+                reference("AWS::Partition"),
+                s(":apigateway:"),
+                reference("AWS::Region"),
+                s(":lambda:path/2015-03-31/functions/"),
+                function_arn,
+                s("/invocations"),
+            ]),
+        ]),
+    )])
+}
+
+/// Merges an authorizer into the template (`DependsOn` when given). Both compilers write the
+/// TTL key first, `undefined` for the string forms: a later event that defines it fills that
+/// first slot.
+pub(crate) fn write(
+    t: &mut Template,
+    id: &str,
+    props: Map<String, Value>,
+    depends_on: Option<Value>,
+) {
+    let mut r = Map::new();
+    r.insert("Type".into(), s("AWS::ApiGateway::Authorizer"));
+    if let Some(d) = depends_on {
+        r.insert("DependsOn".into(), d);
+    }
+    r.insert("Properties".into(), Value::Object(props));
+    t.merge_resource(id, Value::Object(r));
+    if let Some(Value::Object(p)) = t
+        .resources_mut()
+        .get_mut(id)
+        .and_then(|r| r.get_mut("Properties"))
+        && let Some(ttl) = p.shift_remove(TTL)
+    {
+        p.shift_insert(0, TTL.to_string(), ttl);
+    }
+}
 
 /// The function behind an authorizer URI (`getFunctionLogicalId`): the `Fn::GetAtt` target,
 /// else the ARN as written.

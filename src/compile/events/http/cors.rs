@@ -39,6 +39,33 @@ pub fn check(api: &Api, diags: &mut Diags) {
     }
 }
 
+/// A preflight the framework already wrote for the functions' http events on the same path:
+/// the plugin's replaces its headers (with the state machines' methods and origins only).
+pub fn check_framework_preflight(api: &Api, t: &Template, diags: &mut Diags) {
+    for path in api.preflight.keys() {
+        let id = naming::method_logical_id(&api.resource_name(path), "options");
+        if !t.has_resource(&id) {
+            continue;
+        }
+        let Some(ev) = api
+            .events
+            .iter()
+            .find(|e| &e.path == path && e.cors.is_some())
+        else {
+            continue;
+        };
+        let span = ev.get("cors").map(|c| c.span).unwrap_or(ev.node.span);
+        diags.push(
+            Diag::warning(
+                &codes::CORS_REPLACED,
+                format!("the CORS preflight of `/{path}` answers for the state machines' endpoints only"),
+            )
+            .label(span, "serverless-step-functions replaces the functions' preflight with this")
+            .help(format!("`{id}` then allows only the state machines' methods, origins and headers (the functions' CORS settings of this path are lost); give the state machine's event the same CORS settings as the functions', including their methods (`methods: [...]`)")),
+        );
+    }
+}
+
 /// `compileCors`
 pub fn compile(api: &Api, t: &mut Template) {
     for (path, pf) in &api.preflight {
@@ -71,46 +98,12 @@ pub fn compile(api: &Api, t: &mut Template) {
                 format!("'{}'", crate::yaml::js_to_string(n)),
             ));
         }
-        let mut declared = Map::new();
-        let mut values = Map::new();
-        for (h, v) in headers {
-            declared.insert(format!("method.response.header.{h}"), Value::Bool(true));
-            values.insert(format!("method.response.header.{h}"), Value::String(v));
-        }
-        let props = obj([
-            ("AuthorizationType", s("NONE")),
-            ("HttpMethod", s("OPTIONS")),
-            (
-                "MethodResponses",
-                Value::Array(vec![obj([
-                    ("StatusCode", s("200")),
-                    ("ResponseParameters", Value::Object(declared)),
-                    ("ResponseModels", Value::Object(Map::new())),
-                ])]),
-            ),
-            ("RequestParameters", Value::Object(Map::new())),
-            (
-                "Integration",
-                obj([
-                    ("Type", s("MOCK")),
-                    (
-                        "RequestTemplates",
-                        obj([("application/json", s("{statusCode:200}"))]),
-                    ),
-                    ("ContentHandling", s("CONVERT_TO_TEXT")),
-                    (
-                        "IntegrationResponses",
-                        Value::Array(vec![obj([
-                            ("StatusCode", s("200")),
-                            ("ResponseParameters", Value::Object(values)),
-                            ("ResponseTemplates", obj([("application/json", s(""))])),
-                        ])]),
-                    ),
-                ]),
-            ),
-            ("ResourceId", api.resource_id(path).unwrap_or(Value::Null)),
-            ("RestApiId", api.rest_api_id.clone()),
-        ]);
+        let props = preflight_properties(
+            &headers,
+            String::new(),
+            api.resource_id(path).unwrap_or(Value::Null),
+            api.rest_api_id.clone(),
+        );
         t.merge_resource(
             &id,
             obj([
@@ -119,4 +112,61 @@ pub fn compile(api: &Api, t: &mut Template) {
             ]),
         );
     }
+}
+
+/// The `Properties` of a CORS preflight method (the framework's shape, which the plugin
+/// copied): a `MOCK` integration answering 200 with `headers` (name, quoted value), and
+/// `response_template` as its `application/json` response template.
+pub(crate) fn preflight_properties(
+    headers: &[(&str, String)],
+    response_template: String,
+    resource_id: Value,
+    rest_api_id: Value,
+) -> Value {
+    let mut declared = Map::new();
+    let mut values = Map::new();
+    for (h, v) in headers {
+        declared.insert(format!("method.response.header.{h}"), Value::Bool(true));
+        values.insert(
+            format!("method.response.header.{h}"),
+            Value::String(v.clone()),
+        );
+    }
+    obj([
+        ("AuthorizationType", s("NONE")),
+        ("HttpMethod", s("OPTIONS")),
+        (
+            "MethodResponses",
+            Value::Array(vec![obj([
+                ("StatusCode", s("200")),
+                ("ResponseParameters", Value::Object(declared)),
+                ("ResponseModels", Value::Object(Map::new())),
+            ])]),
+        ),
+        ("RequestParameters", Value::Object(Map::new())),
+        (
+            "Integration",
+            obj([
+                ("Type", s("MOCK")),
+                (
+                    "RequestTemplates",
+                    obj([("application/json", s("{statusCode:200}"))]),
+                ),
+                ("ContentHandling", s("CONVERT_TO_TEXT")),
+                (
+                    "IntegrationResponses",
+                    Value::Array(vec![obj([
+                        ("StatusCode", s("200")),
+                        ("ResponseParameters", Value::Object(values)),
+                        (
+                            "ResponseTemplates",
+                            obj([("application/json", Value::String(response_template))]),
+                        ),
+                    ])]),
+                ),
+            ]),
+        ),
+        ("ResourceId", resource_id),
+        ("RestApiId", rest_api_id),
+    ])
 }

@@ -7,14 +7,16 @@
 //! id is `--instance-id` when given, else 13 decimal digits derived from the md5 of the
 //! compact JSON of the REST API's definition — every `RestApi`, `Resource`, `Method`,
 //! `Model`, `RequestValidator` and `Authorizer` resource in the template at this point, by
-//! logical id. It changes exactly when the API changes.
+//! logical id. It changes exactly when the API changes. The framework's function http events
+//! create the deployment first; when the state machines' methods join it, its id is taken
+//! again from the whole API.
 
 use md5::{Digest, Md5};
 use serde_json::{Map, Value};
 
 use super::Api;
 use super::util::{obj, reference};
-use crate::compile::{Template, naming};
+use crate::compile::{Ctx, Template, naming};
 use crate::diagnostics::{Diag, Diags};
 use crate::emit::json::to_compact;
 
@@ -47,6 +49,95 @@ pub fn api_digest(t: &Template) -> String {
     format!("{:013}", n % 10_000_000_000_000)
 }
 
+/// A new deployment of `rest_api_id`'s `methods` at `stage_name`: `ApiGatewayDeployment` +
+/// `--instance-id`, else the API digest. Returns its logical ID.
+pub(crate) fn create(
+    ctx: &Ctx,
+    t: &mut Template,
+    rest_api_id: &Value,
+    stage_name: Value,
+    description: Option<Value>,
+    methods: &[String],
+) -> String {
+    let instance = ctx
+        .options
+        .instance_id
+        .clone()
+        .unwrap_or_else(|| api_digest(t));
+    let id = naming::deployment_logical_id(&instance);
+    let mut props = Map::new();
+    props.insert("RestApiId".into(), rest_api_id.clone());
+    props.insert("StageName".into(), stage_name);
+    if let Some(d) = description {
+        props.insert("Description".into(), d);
+    }
+    t.merge_resource(
+        &id,
+        obj([
+            ("Type", Value::String("AWS::ApiGateway::Deployment".into())),
+            ("Properties", Value::Object(props)),
+            (
+                "DependsOn",
+                Value::Array(methods.iter().map(|m| Value::String(m.clone())).collect()),
+            ),
+        ]),
+    );
+    id
+}
+
+/// The `ServiceEndpoint` output: `https://<api>.execute-api.<region>.<suffix>/<stage>`.
+pub(crate) fn service_endpoint(t: &mut Template, rest_api_id: &Value, stage: &str) {
+    let s = |v: &str| Value::String(v.to_string());
+    t.merge_output(
+        naming::SERVICE_ENDPOINT_OUTPUT,
+        obj([
+            ("Description", s("URL of the service endpoint")),
+            (
+                "Value",
+                obj([(
+                    "Fn::Join",
+                    Value::Array(vec![
+                        s(""),
+                        Value::Array(vec![
+                            s("https://"),
+                            rest_api_id.clone(),
+                            s(".execute-api."),
+                            reference("AWS::Region"),
+                            s("."),
+                            reference("AWS::URLSuffix"),
+                            s(&format!("/{stage}")),
+                        ]),
+                    ]),
+                )]),
+            ),
+        ]),
+    );
+}
+
+/// Renames resource `from` to `to` in place (same position), with every `DependsOn` on it.
+fn rename(t: &mut Template, from: &str, to: &str) {
+    let res = t.resources_mut();
+    let Some(i) = res.keys().position(|k| k == from) else {
+        return;
+    };
+    if let Some(r) = res.shift_remove(from) {
+        res.shift_insert(i, to.to_string(), r);
+    }
+    for r in res.values_mut() {
+        match r.get_mut("DependsOn") {
+            Some(Value::String(d)) if d == from => *d = to.to_string(),
+            Some(Value::Array(list)) => {
+                for d in list.iter_mut() {
+                    if d.as_str() == Some(from) {
+                        *d = Value::String(to.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// `compileDeployment`
 pub fn compile(api: &mut Api, t: &mut Template, diags: &mut Diags) {
     let existing = t
@@ -74,72 +165,77 @@ pub fn compile(api: &mut Api, t: &mut Template, diags: &mut Diags) {
                     .help("serverless-step-functions crashes here; give the deployment a `DependsOn` list"),
                 ),
             }
+            // The framework's deployment (its function http events): slsx's digest id must
+            // follow the state machines' methods too.
+            let id = match api.ctx.options.instance_id {
+                Some(_) => id,
+                None => {
+                    let new = naming::deployment_logical_id(&api_digest(t));
+                    rename(t, &id, &new);
+                    new
+                }
+            };
             api.deployment_id = id;
         }
         None => {
-            let instance = api
-                .ctx
-                .options
-                .instance_id
-                .clone()
-                .unwrap_or_else(|| api_digest(t));
-            let id = naming::deployment_logical_id(&instance);
-            t.merge_resource(
-                &id,
-                obj([
-                    ("Type", Value::String("AWS::ApiGateway::Deployment".into())),
-                    (
-                        "Properties",
-                        obj([
-                            ("RestApiId", api.rest_api_id.clone()),
-                            ("StageName", Value::String(api.ctx.stage.clone())),
-                        ]),
-                    ),
-                    (
-                        "DependsOn",
-                        Value::Array(
-                            api.method_ids
-                                .iter()
-                                .map(|m| Value::String(m.clone()))
-                                .collect(),
-                        ),
-                    ),
-                ]),
+            api.deployment_id = create(
+                api.ctx,
+                t,
+                &api.rest_api_id,
+                Value::String(api.ctx.stage.clone()),
+                None,
+                &api.method_ids,
             );
-            api.deployment_id = id;
         }
     }
-    let s = |v: &str| Value::String(v.to_string());
-    t.merge_output(
-        naming::SERVICE_ENDPOINT_OUTPUT,
-        obj([
-            ("Description", s("URL of the service endpoint")),
-            (
-                "Value",
-                obj([(
-                    "Fn::Join",
-                    Value::Array(vec![
-                        s(""),
-                        Value::Array(vec![
-                            s("https://"),
-                            api.rest_api_id.clone(),
-                            s(".execute-api."),
-                            reference("AWS::Region"),
-                            s("."),
-                            reference("AWS::URLSuffix"),
-                            s(&format!("/{}", api.ctx.stage)),
-                        ]),
-                    ]),
-                )]),
-            ),
-        ]),
-    );
+    service_endpoint(t, &api.rest_api_id, &api.ctx.stage);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compile::events::tests::expand;
     use serde_json::json;
+
+    fn deployment(t: &Value) -> String {
+        t["Resources"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(_, r)| r["Type"] == "AWS::ApiGateway::Deployment")
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_shared_deployment_follows_the_state_machines_methods() {
+        let svc = |path: &str| {
+            format!(
+                "service: s\nplugins: [serverless-step-functions]\nprovider:\n  name: aws\n  apiGateway:\n    apiKeys: [k]\nfunctions:\n  f:\n    handler: h.h\n    events:\n      - http: GET a\nstepFunctions:\n  stateMachines:\n    m:\n      definition: {{StartAt: A, States: {{A: {{Type: Succeed}}}}}}\n      events:\n        - http: POST {path}\n"
+            )
+        };
+        let (one, codes) = expand(&svc("b"));
+        assert!(codes.is_empty(), "{codes:?}");
+        let (two, _) = expand(&svc("c"));
+        let (id1, id2) = (deployment(&one), deployment(&two));
+        assert!(id1.starts_with("ApiGatewayDeployment") && id1 != id2);
+        // everything that depends on it follows the rename; it keeps its place
+        assert_eq!(
+            one["Resources"]["ApiGatewayApiKey1"]["DependsOn"],
+            json!(id1)
+        );
+        assert_eq!(
+            one["Resources"]["ApiGatewayUsagePlan"]["DependsOn"],
+            json!(id1)
+        );
+        let ids: Vec<&String> = one["Resources"]
+            .as_object()
+            .expect("resources")
+            .keys()
+            .collect();
+        let at = ids.iter().position(|k| **k == id1).expect("deployment");
+        assert_eq!(ids[at + 1], "ApiGatewayApiKey1");
+    }
 
     #[test]
     fn digest_follows_the_api() {

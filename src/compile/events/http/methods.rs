@@ -21,6 +21,32 @@ fn s(v: &str) -> Value {
     Value::String(v.to_string())
 }
 
+/// A method the framework already wrote for a function's http event: the plugin would merge
+/// the state machine's integration into it.
+pub fn check_framework_methods(api: &Api, t: &Template, diags: &mut Diags) {
+    let mut reported: Vec<String> = Vec::new();
+    for ev in &api.events {
+        let id = naming::method_logical_id(&api.resource_name(&ev.path), &ev.method);
+        if !t.has_resource(&id) || reported.contains(&id) {
+            continue;
+        }
+        reported.push(id.clone());
+        diags.push(
+            Diag::error(
+                &codes::METHOD_CONFLICT,
+                format!(
+                    "`{} /{}` is both a function's and state machine `{}`'s endpoint",
+                    ev.method.to_uppercase(),
+                    ev.path,
+                    ev.key
+                ),
+            )
+            .label(ev.node.span, "this state machine's http event")
+            .help(format!("serverless-step-functions merges its method into the function's `{id}`, which then starts the state machine with the function's leftovers: give one of them another path or method")),
+        );
+    }
+}
+
 /// `compileMethods`
 pub fn compile(api: &mut Api, t: &mut Template, diags: &mut Diags) {
     let mut ids = Vec::new();

@@ -13,19 +13,19 @@
 //! Every check runs before anything is written, so a broken configuration reports all its
 //! problems and adds nothing.
 
-mod api_keys;
-mod authorizers;
-mod cors;
-mod deployment;
+pub(crate) mod api_keys;
+pub(crate) mod authorizers;
+pub(crate) mod cors;
+pub(crate) mod deployment;
 mod methods;
-mod resources;
-mod rest_api;
+pub(crate) mod resources;
+pub(crate) mod rest_api;
 mod role;
 mod sync;
 mod templates;
-mod util;
-mod validate;
-mod validators;
+pub(crate) mod util;
+pub(crate) mod validate;
+pub(crate) mod validators;
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -54,12 +54,14 @@ pub mod codes {
         RESOURCE_ID_REQUIRED = "slsx::http::resource-id-required", "With `provider.apiGateway.restApiResources`, an `http` path needs the resource ID of a parent path that is not given.";
         RESOURCE_NOT_FOUND = "slsx::http::resource-not-found", "An `http` path is missing from the resources the plugin builds from `restApiResources`.";
         INVALID_REST_API_RESOURCES = "slsx::http::invalid-rest-api-resources", "An entry of `provider.apiGateway.restApiResources` without a string `path`.";
+        METHOD_CONFLICT = "slsx::http::method-conflict", "A state machine's http event on the path and method of a function's: serverless-step-functions merges its method into the function's.";
+        CORS_REPLACED = "slsx::http::cors-replaced", "CORS on a path with both function and state-machine http events: serverless-step-functions' preflight replaces the framework's.";
         REST_API_ROOT_REQUIRED = "slsx::http::rest-api-root-resource-id", "`provider.apiGateway.restApiId` without `restApiRootResourceId`, which the framework requires.";
         EXTERNAL_API_SETTING = "slsx::http::external-api-setting", "`provider.tracing.apiGateway` or `provider.logs.restApi` set for an API imported by `restApiId`, which the framework rejects.";
         INVALID_VALUE = "slsx::http::invalid-value", "An `http` event setting of a type the plugin would crash on or copy into a template CloudFormation rejects.";
         SCHEMA_NOT_FOUND = "slsx::http::schema-not-found", "A request schema given as text that names no `provider.apiGateway.request.schemas` entry: the text itself becomes the model's schema.";
         DUPLICATE_ENDPOINT = "slsx::http::duplicate-endpoint", "Two `http` events with the same path and method: the plugin merges them into one API Gateway method.";
-        CORS_ORIGIN_UNDEFINED = "slsx::http::cors-origin-undefined", "Object `cors` without `origin` / `origins`: the plugin answers with `Access-Control-Allow-Origin: 'undefined'`.";
+        CORS_ORIGIN_UNDEFINED = "slsx::http::cors-origin-undefined", "Object `cors` without an origin (the plugin: no `origin` / `origins`; the framework: empty `origins`): the preflight or the responses say `Access-Control-Allow-Origin: 'undefined'`.";
         PERMISSION_COLLISION = "slsx::http::authorizer-permission-collision", "Authorizers given by different Lambda ARNs share the plugin's single `functionLambdaPermission`: only the last may be invoked.";
         AUTHORIZER_WITHOUT_PERMISSION = "slsx::http::authorizer-without-permission", "A Lambda authorizer of a type other than TOKEN (e.g. REQUEST), which the plugin gives no Lambda permission.";
         COGNITO_METHOD_TYPE = "slsx::http::cognito-method-type", "A `COGNITO_USER_POOLS` authorizer whose ARN is not a `cognito-idp` ARN string: the plugin gives the method `AuthorizationType: CUSTOM`.";
@@ -70,12 +72,13 @@ pub mod codes {
     }
 }
 
-/// What the pipeline steps share (the plugin keeps these on `this`).
-pub(super) struct Api<'a> {
+/// What a REST API pipeline's steps share (the framework and the plugin keep these on
+/// `this`): the events `E` and the CORS preflight settings `P` are each compiler's own.
+pub(crate) struct ApiOf<'a, E, P> {
     pub ctx: &'a Ctx<'a>,
-    pub events: Vec<validate::Event<'a>>,
+    pub events: Vec<E>,
     /// CORS preflight settings by path, in JavaScript object order.
-    pub preflight: IndexMap<String, validate::Preflight>,
+    pub preflight: IndexMap<String, P>,
     /// `provider.apiGateway.restApiId`, else `{Ref: ApiGatewayRestApi}`.
     pub rest_api_id: Value,
     /// `None` when `restApiId` is given (then no REST API is created).
@@ -83,12 +86,41 @@ pub(super) struct Api<'a> {
     /// `provider.apiGateway.restApiRootResourceId`, else `{Fn::GetAtt: [ApiGatewayRestApi, RootResourceId]}`.
     pub root_resource_id: Value,
     pub resources: resources::ResourceMap,
-    /// The non-OPTIONS methods, in event order (duplicates kept).
+    /// The methods the deployment depends on, in order (duplicates kept).
     pub method_ids: Vec<String>,
     pub deployment_id: String,
 }
 
-impl<'a> Api<'a> {
+/// The plugin's pipeline state.
+pub(crate) type Api<'a> = ApiOf<'a, validate::Event<'a>, validate::Preflight>;
+
+impl<'a, E, P> ApiOf<'a, E, P> {
+    /// The API of `provider.apiGateway` (given by `restApiId` and its root, or
+    /// `ApiGatewayRestApi`) for `events`.
+    pub fn new(ctx: &'a Ctx<'a>, events: Vec<E>, preflight: IndexMap<String, P>) -> Self {
+        let rest_api_given = ctx
+            .provider_at(&["apiGateway", "restApiId"])
+            .filter(|n| n.is_truthy());
+        let root_given = ctx
+            .provider_at(&["apiGateway", "restApiRootResourceId"])
+            .filter(|n| n.is_truthy());
+        ApiOf {
+            ctx,
+            events,
+            preflight: util::js_ordered(preflight),
+            rest_api_id: rest_api_given
+                .map(Node::to_json)
+                .unwrap_or_else(|| util::reference(naming::REST_API)),
+            rest_api_logical_id: rest_api_given.is_none().then_some(naming::REST_API),
+            root_resource_id: root_given
+                .map(Node::to_json)
+                .unwrap_or_else(|| util::get_att(naming::REST_API, "RootResourceId")),
+            resources: resources::ResourceMap::default(),
+            method_ids: Vec::new(),
+            deployment_id: String::new(),
+        }
+    }
+
     /// `getResourceId(path)`: the root for `""`.
     pub fn resource_id(&self, path: &str) -> Option<Value> {
         if path.is_empty() {
@@ -110,53 +142,60 @@ impl<'a> Api<'a> {
         p.extend_from_slice(path);
         self.ctx.provider_at(&p)
     }
+
+    /// `getResourcePaths` for the events' `paths`, checked: the resources the methods hang
+    /// from (kept on the API).
+    pub fn build_resources(&mut self, paths: &[resources::EventPath], diags: &mut Diags) {
+        let predefined = self.api_gateway(&["restApiResources"]);
+        if let Some(map) = resources::build(paths, predefined, diags) {
+            self.resources = map;
+            resources::check_paths(paths, &self.resources, predefined, diags);
+        }
+    }
+
+    /// `compileResources`
+    pub fn compile_resources(&mut self, t: &mut Template) {
+        resources::compile(
+            &mut self.resources,
+            &self.root_resource_id,
+            &self.rest_api_id,
+            t,
+        );
+    }
 }
 
 /// Compiles every state machine's http events into the template.
 pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let errors_before = diags.error_count();
-    rest_api::framework_checks(ctx, diags);
     let validated = validate::collect(ctx, diags);
     if validated.events.is_empty() {
         return;
     }
-    let rest_api_given = ctx
-        .provider_at(&["apiGateway", "restApiId"])
-        .filter(|n| n.is_truthy());
-    let root_given = ctx
-        .provider_at(&["apiGateway", "restApiRootResourceId"])
-        .filter(|n| n.is_truthy());
-    let mut api = Api {
-        ctx,
-        events: validated.events,
-        preflight: util::js_ordered(validated.preflight),
-        rest_api_id: rest_api_given
-            .map(Node::to_json)
-            .unwrap_or_else(|| util::reference(naming::REST_API)),
-        rest_api_logical_id: rest_api_given.is_none().then_some(naming::REST_API),
-        root_resource_id: root_given
-            .map(Node::to_json)
-            .unwrap_or_else(|| util::get_att(naming::REST_API, "RootResourceId")),
-        resources: resources::ResourceMap::default(),
-        method_ids: Vec::new(),
-        deployment_id: String::new(),
-    };
+    let mut api = Api::new(ctx, validated.events, validated.preflight);
 
     // every check first
     rest_api::check(&api, diags);
-    if let Some(map) = resources::build(&api, diags) {
-        api.resources = map;
-        resources::check_paths(&api, diags);
-    }
+    let paths: Vec<resources::EventPath> = api
+        .events
+        .iter()
+        .map(|ev| resources::EventPath {
+            path: ev.path.clone(),
+            name: ev.resource_name_override(),
+            span: ev.path_span,
+        })
+        .collect();
+    api.build_resources(&paths, diags);
     cors::check(&api, diags);
     validators::check(&api, diags);
     api_keys::check(&api, diags);
+    methods::check_framework_methods(&api, t, diags);
+    cors::check_framework_preflight(&api, t, diags);
     if diags.error_count() > errors_before {
         return;
     }
 
     rest_api::compile(&api, t);
-    resources::compile(&mut api, t);
+    api.compile_resources(t);
     methods::compile(&mut api, t, diags);
     validators::compile(&api, t);
     authorizers::compile(&api, t, diags);

@@ -10,8 +10,8 @@
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use super::codes;
 use super::util::{js_ordered, obj, reference, truthy_at};
-use super::{Api, codes};
 use crate::compile::{Template, naming};
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
@@ -218,13 +218,19 @@ impl Forest {
     }
 }
 
+/// An event's path as the resource tree sees it.
+pub struct EventPath {
+    /// Without one leading and one trailing `/`; `""` for the root.
+    pub path: String,
+    /// A name replacing the path in method logical IDs (the plugin's `http.name` quirk).
+    pub name: Option<String>,
+    pub span: Span,
+}
+
 /// `provider.apiGateway.restApiResources` as the plugin lists them (path, resource id, name,
 /// and where it was written).
-fn predefined(api: &Api, diags: &mut Diags) -> Vec<(Applied, Span)> {
-    let Some(node) = api
-        .api_gateway(&["restApiResources"])
-        .filter(|n| n.is_truthy())
-    else {
+fn predefined(rest_api_resources: Option<&Node>, diags: &mut Diags) -> Vec<(Applied, Span)> {
+    let Some(node) = rest_api_resources.filter(|n| n.is_truthy()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -269,19 +275,24 @@ fn predefined(api: &Api, diags: &mut Diags) -> Vec<(Applied, Span)> {
     out
 }
 
-/// `getResourcePaths`: the resources the methods hang from; `None` after an error.
-pub fn build(api: &Api, diags: &mut Diags) -> Option<ResourceMap> {
-    let predefined = predefined(api, diags);
+/// `getResourcePaths` (the same in the framework and the plugin): the resources the methods
+/// of `events` hang from, given `provider.apiGateway.restApiResources`; `None` after an error.
+pub fn build(
+    events: &[EventPath],
+    rest_api_resources: Option<&Node>,
+    diags: &mut Diags,
+) -> Option<ResourceMap> {
+    let predefined = predefined(rest_api_resources, diags);
     let mut f = Forest::default();
     for (p, _) in &predefined {
         f.apply(p, false);
     }
-    for ev in &api.events {
+    for ev in events {
         if !ev.path.is_empty() {
             f.apply(
                 &Applied {
                     path: ev.path.clone(),
-                    name: ev.resource_name_override(),
+                    name: ev.name.clone(),
                     resource_id: None,
                 },
                 true,
@@ -294,8 +305,7 @@ pub fn build(api: &Api, diags: &mut Diags) -> Option<ResourceMap> {
     }
 
     // every method on a predefined resource: the predefined resources, keyed as written
-    let all_predefined = api
-        .events
+    let all_predefined = events
         .iter()
         .all(|ev| f.predefined.iter().any(|&n| f.nodes[n].path == ev.path));
     if all_predefined {
@@ -323,7 +333,7 @@ pub fn build(api: &Api, diags: &mut Diags) -> Option<ResourceMap> {
     let mut sorted = f.predefined.clone();
     sorted.sort_by_key(|&n| f.nodes[n].level);
     let required = |f: &Forest, n: usize, diags: &mut Diags| {
-        resource_id_required(api, &f.nodes[n].path, diags);
+        resource_id_required(events, rest_api_resources, &f.nodes[n].path, diags);
     };
     for &node in sorted.iter().rev() {
         let mut cur = node;
@@ -368,19 +378,15 @@ pub fn build(api: &Api, diags: &mut Diags) -> Option<ResourceMap> {
     Some(f.combine(&validated))
 }
 
-fn resource_id_required(api: &Api, path: &str, diags: &mut Diags) {
+fn resource_id_required(events: &[EventPath], res: Option<&Node>, path: &str, diags: &mut Diags) {
     let under = |p: &str| p == path || p.starts_with(&format!("{path}/"));
-    let ev = api.events.iter().find(|e| under(&e.path));
-    let res = api.api_gateway(&["restApiResources"]);
+    let ev = events.iter().find(|e| under(&e.path));
     let mut d = Diag::error(
         &codes::RESOURCE_ID_REQUIRED,
         format!("resource ID for path `{path}` is required"),
     );
     d = match ev {
-        Some(e) => d.label(
-            e.path_span,
-            format!("needs an existing resource for `{path}`"),
-        ),
+        Some(e) => d.label(e.span, format!("needs an existing resource for `{path}`")),
         None => d.label(res.map(|r| r.span).unwrap_or(Span::NONE), "these resources"),
     };
     if let (Some(r), Some(_)) = (res, ev) {
@@ -392,15 +398,20 @@ fn resource_id_required(api: &Api, path: &str, diags: &mut Diags) {
 }
 
 /// Every event path must be in the map (`getResourceId`).
-pub fn check_paths(api: &Api, diags: &mut Diags) {
-    for ev in &api.events {
-        if !ev.path.is_empty() && !api.resources.entries.contains_key(&ev.path) {
+pub fn check_paths(
+    events: &[EventPath],
+    resources: &ResourceMap,
+    rest_api_resources: Option<&Node>,
+    diags: &mut Diags,
+) {
+    for ev in events {
+        if !ev.path.is_empty() && !resources.entries.contains_key(&ev.path) {
             let mut d = Diag::error(
                 &codes::RESOURCE_NOT_FOUND,
                 format!("can not find API Gateway resource from path `{}`", ev.path),
             )
-            .label(ev.path_span, "not among the API's resources");
-            if let Some(r) = api.api_gateway(&["restApiResources"]) {
+            .label(ev.span, "not among the API's resources");
+            if let Some(r) = rest_api_resources {
                 d = d.secondary(
                     r.span,
                     "every event path is predefined, so the plugin uses these paths as written",
@@ -411,11 +422,17 @@ pub fn check_paths(api: &Api, diags: &mut Diags) {
     }
 }
 
-/// `compileResources`: one resource per path not predefined, parents first.
-pub fn compile(api: &mut Api, t: &mut Template) {
-    let paths: Vec<String> = api.resources.entries.keys().cloned().collect();
+/// `compileResources`: one resource per path not predefined, parents first, below
+/// `root_resource_id` of `rest_api_id`.
+pub fn compile(
+    resources: &mut ResourceMap,
+    root_resource_id: &Value,
+    rest_api_id: &Value,
+    t: &mut Template,
+) {
+    let paths: Vec<String> = resources.entries.keys().cloned().collect();
     for path in paths {
-        let Some(r) = api.resources.entries.get(&path) else {
+        let Some(r) = resources.entries.get(&path) else {
             continue;
         };
         if r.resource_id.is_some() {
@@ -423,12 +440,8 @@ pub fn compile(api: &mut Api, t: &mut Template) {
         }
         let logical = naming::resource_logical_id(&path);
         let parent_ref = match &r.parent {
-            Some(p) => api
-                .resources
-                .entries
-                .get(p)
-                .and_then(|p| p.resource_id.clone()),
-            None => Some(api.root_resource_id.clone()),
+            Some(p) => resources.entries.get(p).and_then(|p| p.resource_id.clone()),
+            None => Some(root_resource_id.clone()),
         };
         let mut props = Map::new();
         if let Some(p) = parent_ref {
@@ -437,8 +450,8 @@ pub fn compile(api: &mut Api, t: &mut Template) {
         if let Some(part) = &r.path_part {
             props.insert("PathPart".into(), Value::String(part.clone()));
         }
-        props.insert("RestApiId".into(), api.rest_api_id.clone());
-        if let Some(r) = api.resources.entries.get_mut(&path) {
+        props.insert("RestApiId".into(), rest_api_id.clone());
+        if let Some(r) = resources.entries.get_mut(&path) {
             r.resource_id = Some(reference(&logical));
             r.logical_id = Some(logical.clone());
         }

@@ -67,13 +67,16 @@ pub fn framework_checks(ctx: &crate::compile::Ctx, diags: &mut Diags) {
 }
 
 /// The plugin's checks of `endpointType` / `vpcEndpointIds` (made only when it creates the API).
+/// What the framework's function http pass reports the same way (an ignored or invalid
+/// endpoint type) is not reported again when functions have http events.
 pub fn check(api: &Api, diags: &mut Diags) {
     if api.rest_api_logical_id.is_none() {
         return;
     }
+    let reported = crate::compile::events::fn_http::has_events(api.ctx);
     let provider = api.ctx.provider().and_then(Node::as_map);
     let Some(et) = endpoint_type(api) else {
-        if let Some(ids) = vpc_endpoint_ids(api) {
+        if !reported && let Some(ids) = vpc_endpoint_ids(api) {
             diags.push(
                 Diag::warning(
                     &codes::IGNORED_SETTING,
@@ -86,6 +89,9 @@ pub fn check(api: &Api, diags: &mut Diags) {
         return;
     };
     let Some(s) = et.as_str() else {
+        if reported {
+            return;
+        }
         diags.push(
             Diag::error(
                 &codes::ENDPOINT_TYPE,
@@ -117,7 +123,7 @@ pub fn check(api: &Api, diags: &mut Diags) {
         );
         return;
     }
-    if !ENDPOINT_TYPES.contains(&s.to_uppercase().as_str()) {
+    if !reported && !ENDPOINT_TYPES.contains(&s.to_uppercase().as_str()) {
         diags.push(
             Diag::error(
                 &codes::ENDPOINT_TYPE,

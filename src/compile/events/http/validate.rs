@@ -119,11 +119,26 @@ pub struct Authorizer<'a> {
     pub identity_source: Option<&'a Node>,
     pub identity_validation_expression: Option<&'a str>,
     pub scopes: Option<&'a Node>,
+    /// `managedExternally` (object form, when not null): no Lambda permission.
+    pub managed_externally: Option<&'a Node>,
+    /// `claims` when truthy (object form): Cognito claims for lambda request templates.
+    pub claims: Option<&'a Node>,
 }
 
 impl Authorizer<'_> {
     pub fn is_type(&self, t: &str) -> bool {
         self.ty.as_deref() == Some(t)
+    }
+}
+
+/// An `integration` as the framework normalises it (upper case, the first `-` an `_`, `LAMBDA`
+/// → `AWS`, `LAMBDA_PROXY` → `AWS_PROXY`); `None` for a type API Gateway does not have.
+pub(crate) fn normalize_integration(s: &str) -> Option<&'static str> {
+    const TYPES: [&str; 5] = ["AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"];
+    match s.to_uppercase().replacen('-', "_", 1).as_str() {
+        "LAMBDA" => Some("AWS"),
+        "LAMBDA_PROXY" => Some("AWS_PROXY"),
+        other => TYPES.iter().find(|t| **t == other).copied(),
     }
 }
 
@@ -158,11 +173,14 @@ pub struct Preflight {
     pub max_age: Option<(Node, Span)>,
 }
 
-/// All events, and the CORS preflight settings by path (insertion order).
-pub struct Validated<'a> {
-    pub events: Vec<Event<'a>>,
-    pub preflight: IndexMap<String, Preflight>,
+/// All events `E`, and the CORS preflight settings `P` by path (insertion order).
+pub struct ValidatedOf<E, P> {
+    pub events: Vec<E>,
+    pub preflight: IndexMap<String, P>,
 }
+
+/// The state machines' events.
+pub type Validated<'a> = ValidatedOf<Event<'a>, Preflight>;
 
 /// Reads every state machine's `http` events, reporting every problem.
 pub fn collect<'a>(ctx: &Ctx<'a>, diags: &mut Diags) -> Validated<'a> {
@@ -242,142 +260,29 @@ fn read_event<'a>(
     key_span: Span,
     diags: &mut Diags,
 ) -> Option<Event<'a>> {
-    let (obj, raw_method, method_span, raw_path, path_span): (
-        Option<&Mapping>,
-        Option<&Node>,
-        Span,
-        Option<&Node>,
-        Span,
-    ) = match &node.kind {
-        Kind::Map(m) => (
-            Some(m),
-            m.get("method"),
-            span_of(Some(m), "method", key_span),
-            m.get("path"),
-            span_of(Some(m), "path", key_span),
-        ),
-        Kind::String(_) => (None, None, node.span, None, node.span),
-        _ => {
-            diags.push(
-                Diag::error(
-                    &codes::INVALID_EVENT,
-                    format!(
-                        "invalid http event in state machine `{key}`: expected a `METHOD path` string or an object, found {}",
-                        node.type_name()
-                    ),
-                )
-                .label(
-                    if node.is_null() { key_span } else { node.span },
-                    "not a string nor an object",
-                )
-                .help("write `http: POST orders` or `http: {method: post, path: orders}`"),
-            );
-            return None;
-        }
-    };
-
-    // string form: "METHOD path" split on single spaces
-    let (method, path) = match (&node.kind, obj) {
-        (Kind::String(s), _) => {
-            let mut parts = s.split(' ');
-            let m = parts.next().map(str::to_string);
-            let p = parts.next().map(str::to_string);
-            (m, p)
-        }
-        (_, Some(_)) => (
-            raw_method.and_then(Node::as_str).map(str::to_string),
-            raw_path.and_then(Node::as_str).map(str::to_string),
-        ),
-        _ => (None, None),
-    };
-
-    let mut ok = true;
-    let path = match path {
-        Some(p) => {
-            let p = p.strip_prefix('/').unwrap_or(&p);
-            let p = p.strip_suffix('/').unwrap_or(p).to_string();
-            if !p.is_empty() && p.split('/').any(str::is_empty) {
-                diags.push(
-                    Diag::error(
-                        &codes::INVALID_PATH,
-                        format!("the http path `{p}` of state machine `{key}` has an empty segment"),
-                    )
-                    .label(path_span, "`//` here (after one leading and one trailing `/` are dropped)")
-                    .help("the plugin would fail on this path or create a resource with an empty path part; write each segment once, e.g. `orders/{id}`"),
-                );
-                ok = false;
-            }
-            p
-        }
-        None => {
-            let found = match (&node.kind, raw_path) {
-                (Kind::String(_), _) => "no path after the method".to_string(),
-                (_, Some(n)) => super::util::a_type(n),
-                (_, None) => "no `path`".to_string(),
-            };
-            diags.push(
-                Diag::error(
-                    &codes::INVALID_PATH,
-                    format!("missing or invalid `path` in an http event of state machine `{key}`"),
-                )
-                .label(path_span, found)
-                .help("give the path as a string: `http: POST orders` or `path: orders/{id}`"),
-            );
-            ok = false;
-            String::new()
-        }
-    };
-
-    let method = match method {
-        Some(m) => {
-            let lower = m.to_lowercase();
-            if !METHODS.contains(&lower.as_str()) {
-                let what = if m.is_empty() {
-                    "an empty API Gateway method".to_string()
-                } else {
-                    format!("invalid API Gateway method `{m}`")
-                };
-                diags.push(
-                    Diag::error(
-                        &codes::INVALID_METHOD,
-                        format!("{what} in state machine `{key}`"),
-                    )
-                    .label(method_span, "not an API Gateway method")
-                    .help(format!("use one of: {}", METHODS.join(", "))),
-                );
-                ok = false;
-            }
-            lower
-        }
-        None => {
-            let found = match raw_method {
-                Some(n) => super::util::a_type(n),
-                None => "no `method`".to_string(),
-            };
-            diags.push(
-                Diag::error(
-                    &codes::INVALID_METHOD,
-                    format!(
-                        "missing or invalid `method` in an http event of state machine `{key}`"
-                    ),
-                )
-                .label(method_span, found)
-                .help(format!(
-                    "give the method as a string, one of: {}",
-                    METHODS.join(", ")
-                )),
-            );
-            ok = false;
-            String::new()
-        }
-    };
+    let owner = format!("state machine `{key}`");
+    let (endpoint, mut ok) = read_endpoint(&owner, node, key_span, diags)?;
+    let Endpoint {
+        obj,
+        path,
+        path_span,
+        method,
+    } = endpoint;
 
     let authorizer = match obj
         .and_then(|m| m.get("authorizer"))
         .filter(|a| a.is_truthy())
     {
         Some(a) => {
-            let r = read_authorizer(ctx, key, obj, a, diags);
+            let r = read_authorizer(
+                ctx,
+                &format!("state machine `{key}`"),
+                obj,
+                a,
+                None,
+                true,
+                diags,
+            );
             ok &= r.is_some();
             r
         }
@@ -423,11 +328,185 @@ fn read_event<'a>(
     })
 }
 
-fn read_authorizer<'a>(
+/// An http event's path and method (`"METHOD path"`, split on single spaces, or
+/// `{method, path}`), the same in the framework and the plugin.
+pub(crate) struct Endpoint<'a> {
+    /// The object form's settings (`None` for `"METHOD path"`).
+    pub obj: Option<&'a Mapping>,
+    /// Without one leading and one trailing `/`.
+    pub path: String,
+    pub path_span: Span,
+    /// Lower case.
+    pub method: String,
+}
+
+/// Reads an http event's path and method, reporting what the compilers would crash on or
+/// write broken: `owner` says whose event it is (``state machine `k` ``, ``function `k` ``).
+/// `None`: not an endpoint at all; `Some((_, false))`: a problem was reported.
+pub(crate) fn read_endpoint<'a>(
+    owner: &str,
+    node: &'a Node,
+    key_span: Span,
+    diags: &mut Diags,
+) -> Option<(Endpoint<'a>, bool)> {
+    let (obj, raw_method, method_span, raw_path, path_span): (
+        Option<&Mapping>,
+        Option<&Node>,
+        Span,
+        Option<&Node>,
+        Span,
+    ) = match &node.kind {
+        Kind::Map(m) => (
+            Some(m),
+            m.get("method"),
+            span_of(Some(m), "method", key_span),
+            m.get("path"),
+            span_of(Some(m), "path", key_span),
+        ),
+        Kind::String(_) => (None, None, node.span, None, node.span),
+        _ => {
+            diags.push(
+                Diag::error(
+                    &codes::INVALID_EVENT,
+                    format!(
+                        "invalid http event in {owner}: expected a `METHOD path` string or an object, found {}",
+                        node.type_name()
+                    ),
+                )
+                .label(
+                    if node.is_null() { key_span } else { node.span },
+                    "not a string nor an object",
+                )
+                .help("write `http: POST orders` or `http: {method: post, path: orders}`"),
+            );
+            return None;
+        }
+    };
+
+    // string form: "METHOD path" split on single spaces
+    let (method, path) = match (&node.kind, obj) {
+        (Kind::String(s), _) => {
+            let mut parts = s.split(' ');
+            let m = parts.next().map(str::to_string);
+            let p = parts.next().map(str::to_string);
+            (m, p)
+        }
+        (_, Some(_)) => (
+            raw_method.and_then(Node::as_str).map(str::to_string),
+            raw_path.and_then(Node::as_str).map(str::to_string),
+        ),
+        _ => (None, None),
+    };
+
+    let mut ok = true;
+    let path = match path {
+        Some(p) => {
+            let p = p.strip_prefix('/').unwrap_or(&p);
+            let p = p.strip_suffix('/').unwrap_or(p).to_string();
+            if !p.is_empty() && p.split('/').any(str::is_empty) {
+                diags.push(
+                    Diag::error(
+                        &codes::INVALID_PATH,
+                        format!("the http path `{p}` of {owner} has an empty segment"),
+                    )
+                    .label(path_span, "`//` here (after one leading and one trailing `/` are dropped)")
+                    .help("API Gateway rejects a resource with an empty path part; write each segment once, e.g. `orders/{id}`"),
+                );
+                ok = false;
+            } else if p.chars().any(char::is_whitespace) {
+                diags.push(
+                    Diag::error(
+                        &codes::INVALID_PATH,
+                        format!("the http path `{p}` of {owner} contains white space"),
+                    )
+                    .label(path_span, "not a URL path")
+                    .help("API Gateway rejects a path part with spaces: remove them"),
+                );
+                ok = false;
+            }
+            p
+        }
+        None => {
+            let found = match (&node.kind, raw_path) {
+                (Kind::String(_), _) => "no path after the method".to_string(),
+                (_, Some(n)) => super::util::a_type(n),
+                (_, None) => "no `path`".to_string(),
+            };
+            diags.push(
+                Diag::error(
+                    &codes::INVALID_PATH,
+                    format!("missing or invalid `path` in an http event of {owner}"),
+                )
+                .label(path_span, found)
+                .help("give the path as a string: `http: POST orders` or `path: orders/{id}`"),
+            );
+            ok = false;
+            String::new()
+        }
+    };
+
+    let method = match method {
+        Some(m) => {
+            let lower = m.to_lowercase();
+            if !METHODS.contains(&lower.as_str()) {
+                let what = if m.is_empty() {
+                    "an empty API Gateway method".to_string()
+                } else {
+                    format!("invalid API Gateway method `{m}`")
+                };
+                diags.push(
+                    Diag::error(&codes::INVALID_METHOD, format!("{what} in {owner}"))
+                        .label(method_span, "not an API Gateway method")
+                        .help(format!("use one of: {}", METHODS.join(", "))),
+                );
+                ok = false;
+            }
+            lower
+        }
+        None => {
+            let found = match raw_method {
+                Some(n) => super::util::a_type(n),
+                None => "no `method`".to_string(),
+            };
+            diags.push(
+                Diag::error(
+                    &codes::INVALID_METHOD,
+                    format!("missing or invalid `method` in an http event of {owner}"),
+                )
+                .label(method_span, found)
+                .help(format!(
+                    "give the method as a string, one of: {}",
+                    METHODS.join(", ")
+                )),
+            );
+            ok = false;
+            String::new()
+        }
+    };
+
+    Some((
+        Endpoint {
+            obj,
+            path,
+            path_span,
+            method,
+        },
+        ok,
+    ))
+}
+
+/// An event's `authorizer` (the plugin's `getAuthorizer`, a copy of the framework's):
+/// `owner` says whose event it is (``state machine `k` ``, ``function `k` ``). `integration`
+/// is the event's normalised integration when the caller has it; otherwise it is read here
+/// (the plugin's check). `plugin`: serverless-step-functions' own restrictions apply (it
+/// derives Lambda permissions from the ARN, and recognises Cognito only by the ARN).
+pub(crate) fn read_authorizer<'a>(
     ctx: &Ctx<'a>,
-    key: &str,
+    owner: &str,
     http: Option<&'a Mapping>,
     a: &'a Node,
+    integration: Option<&str>,
+    plugin: bool,
     diags: &mut Diags,
 ) -> Option<Authorizer<'a>> {
     let mut auth = Authorizer {
@@ -440,6 +519,8 @@ fn read_authorizer<'a>(
         identity_source: None,
         identity_validation_expression: None,
         scopes: None,
+        managed_externally: None,
+        claims: None,
     };
     let bad = |msg: String, span: Span, label: &str, help: &str| {
         Diag::error(&codes::INVALID_AUTHORIZER, msg)
@@ -452,12 +533,12 @@ fn read_authorizer<'a>(
             if s.to_uppercase() == "AWS_IAM" {
                 auth.ty = Some("AWS_IAM".into());
             } else if !s.contains(':') {
-                auth.arn = Some(Arn::Function(function_arn(ctx, key, s, a.span, diags)?));
+                auth.arn = Some(Arn::Function(function_arn(ctx, owner, s, a.span, diags)?));
                 auth.name = Some(s.clone());
             } else {
                 auth.name = Some(naming::extract_authorizer_name_from_arn(s));
                 auth.arn = Some(Arn::Given(a));
-                if !check_permission_arn(key, a, None, diags) {
+                if plugin && !check_permission_arn(owner, a, None, diags) {
                     return None;
                 }
             }
@@ -469,7 +550,7 @@ fn read_authorizer<'a>(
             {
                 diags.push(bad(
                     format!(
-                        "the authorizer `type` in state machine `{key}` is {}",
+                        "the authorizer `type` in {owner} is {}",
                         super::util::a_type(t)
                     ),
                     t.span,
@@ -490,7 +571,7 @@ fn read_authorizer<'a>(
                 match (m.get("name").and_then(Node::as_str), arn.as_str()) {
                     (Some(""), _) => {
                         diags.push(bad(
-                            format!("the authorizer in state machine `{key}` has an empty `name`"),
+                            format!("the authorizer in {owner} has an empty `name`"),
                             m.get("name").map_or(a.span, |n| n.span),
                             "empty name",
                             "name the authorizer (the plugin crashes on an empty name), or leave `name` out to take it from the ARN",
@@ -503,7 +584,7 @@ fn read_authorizer<'a>(
                     }
                     (None, None) => {
                         diags.push(bad(
-                            format!("the authorizer in state machine `{key}` has an `arn` that is not a string and no `name`"),
+                            format!("the authorizer in {owner} has an `arn` that is not a string and no `name`"),
                             arn.span,
                             "the name cannot be taken from this",
                             "add `name:` (it names the authorizer resource), or give the ARN as a string",
@@ -512,16 +593,17 @@ fn read_authorizer<'a>(
                     }
                 }
                 auth.arn = Some(Arn::Given(arn));
-                if !check_permission_arn(key, arn, ty, diags) {
+                if plugin && !check_permission_arn(owner, arn, ty, diags) {
                     return None;
                 }
-                if ty.is_some_and(|t| t.to_uppercase() == "COGNITO_USER_POOLS")
+                if plugin
+                    && ty.is_some_and(|t| t.to_uppercase() == "COGNITO_USER_POOLS")
                     && !arn.as_str().is_some_and(is_cognito_arn)
                 {
                     diags.push(
                         Diag::warning(
                             &codes::COGNITO_METHOD_TYPE,
-                            format!("the Cognito authorizer of an http event in state machine `{key}` is not given by a `cognito-idp` ARN string: the plugin writes the method with `AuthorizationType: CUSTOM`"),
+                            format!("the Cognito authorizer of an http event in {owner} is not given by a `cognito-idp` ARN string: the plugin writes the method with `AuthorizationType: CUSTOM`"),
                         )
                         .label(arn.span, "the plugin recognises Cognito only from an `arn:…:cognito-idp` string")
                         .help("API Gateway needs `COGNITO_USER_POOLS` on the method for a Cognito authorizer: give the user pool ARN as a string"),
@@ -531,7 +613,7 @@ fn read_authorizer<'a>(
                 let Some(s) = n.as_str() else {
                     diags.push(bad(
                         format!(
-                            "the authorizer `name` in state machine `{key}` is {}",
+                            "the authorizer `name` in {owner} is {}",
                             super::util::a_type(n)
                         ),
                         n.span,
@@ -540,13 +622,11 @@ fn read_authorizer<'a>(
                     ));
                     return None;
                 };
-                auth.arn = Some(Arn::Function(function_arn(ctx, key, s, n.span, diags)?));
+                auth.arn = Some(Arn::Function(function_arn(ctx, owner, s, n.span, diags)?));
                 auth.name = Some(s.to_string());
             } else {
                 diags.push(bad(
-                    format!(
-                        "the authorizer in state machine `{key}` has neither a name nor an ARN"
-                    ),
+                    format!("the authorizer in {owner} has neither a name nor an ARN"),
                     a.span,
                     "no `name`, `arn`, `type: aws_iam` or `type` with `authorizerId`",
                     "give `name: <function>` or `arn: <lambda or cognito user pool ARN>`",
@@ -563,13 +643,15 @@ fn read_authorizer<'a>(
                     .unwrap_or(300.0),
             );
             claims = truthy(m.get("claims"));
+            auth.claims = m.get("claims").filter(|c| c.is_truthy());
+            auth.managed_externally = m.get("managedExternally").filter(|n| !n.is_null());
             auth.identity_source = m.get("identitySource");
             auth.identity_validation_expression =
                 m.get("identityValidationExpression").and_then(Node::as_str);
         }
         Kind::Seq(_) => {
             diags.push(bad(
-                format!("the authorizer in state machine `{key}` is a list"),
+                format!("the authorizer in {owner} is a list"),
                 a.span,
                 "neither a name, an ARN nor an object",
                 "write `authorizer: <function>`, `authorizer: <ARN>` or an object with `name` / `arn`",
@@ -579,7 +661,7 @@ fn read_authorizer<'a>(
         _ => {
             diags.push(bad(
                 format!(
-                    "the authorizer in state machine `{key}` is not an object nor a string (found {})",
+                    "the authorizer in {owner} is not an object nor a string (found {})",
                     a.type_name()
                 ),
                 a.span,
@@ -591,31 +673,18 @@ fn read_authorizer<'a>(
     }
 
     // the integration type only matters for this check (the method is always `AWS`)
-    let integration = match truthy_at(http, "integration") {
-        None => "AWS_PROXY".to_string(),
-        Some(n) => {
-            let allowed = [
-                "LAMBDA_PROXY",
-                "LAMBDA",
-                "AWS",
-                "AWS_PROXY",
-                "HTTP",
-                "HTTP_PROXY",
-                "MOCK",
-            ];
-            let norm = n.as_str().map(|s| s.to_uppercase().replacen('-', "_", 1));
-            match norm.as_deref() {
-                Some(v) if allowed.contains(&v) => match v {
-                    "LAMBDA" => "AWS".to_string(),
-                    "LAMBDA_PROXY" => "AWS_PROXY".to_string(),
-                    other => other.to_string(),
-                },
-                _ => {
+    let integration = match integration {
+        Some(i) => i.to_string(),
+        None => match truthy_at(http, "integration") {
+            None => "AWS_PROXY".to_string(),
+            Some(n) => match n.as_str().and_then(normalize_integration) {
+                Some(v) => v.to_string(),
+                None => {
                     diags.push(
                         Diag::error(
                             &codes::INVALID_INTEGRATION,
                             format!(
-                                "invalid API Gateway integration `{}` in state machine `{key}`",
+                                "invalid API Gateway integration `{}` in {owner}",
                                 js_to_string(n)
                             ),
                         )
@@ -624,8 +693,8 @@ fn read_authorizer<'a>(
                     );
                     return None;
                 }
-            }
-        }
+            },
+        },
     };
     if integration == "AWS_PROXY"
         && claims
@@ -639,7 +708,7 @@ fn read_authorizer<'a>(
         diags.push(
             Diag::error(
                 &codes::COGNITO_CLAIMS,
-                format!("Cognito claims can only be filtered when using the lambda integration type (state machine `{key}`)"),
+                format!("Cognito claims can only be filtered when using the lambda integration type ({owner})"),
             )
             .label(span, "claims need `integration: lambda`")
             .help("remove `claims`, or set `integration: lambda` on the event"),
@@ -652,7 +721,7 @@ fn read_authorizer<'a>(
 /// The plugin gives TOKEN / CUSTOM authorizers a Lambda permission whose function it reads
 /// back from the authorizer URI: an intrinsic ARN other than `Fn::GetAtt: [<id>, Arn]` turns
 /// into a `[object Object]LambdaPermission` resource.
-fn check_permission_arn(key: &str, arn: &Node, ty: Option<&str>, diags: &mut Diags) -> bool {
+fn check_permission_arn(owner: &str, arn: &Node, ty: Option<&str>, diags: &mut Diags) -> bool {
     let upper = ty.map(str::to_uppercase);
     if matches!(upper.as_deref(), Some("COGNITO_USER_POOLS"))
         || !matches!(upper.as_deref(), None | Some("TOKEN") | Some("CUSTOM"))
@@ -666,7 +735,7 @@ fn check_permission_arn(key: &str, arn: &Node, ty: Option<&str>, diags: &mut Dia
         diags.push(
             Diag::error(
                 &codes::INVALID_AUTHORIZER,
-                format!("the authorizer `{s}` in state machine `{key}` is neither a function of this service nor a Lambda ARN"),
+                format!("the authorizer `{s}` in {owner} is neither a function of this service nor a Lambda ARN"),
             )
             .label(arn.span, "not shaped like `arn:<partition>:lambda:<region>:<account>:function:<name>`")
             .help(format!("give a full Lambda ARN (the plugin would write a `{s}LambdaPermission` resource), or the key of a function of this service")),
@@ -684,7 +753,7 @@ fn check_permission_arn(key: &str, arn: &Node, ty: Option<&str>, diags: &mut Dia
     diags.push(
         Diag::error(
             &codes::INVALID_AUTHORIZER,
-            format!("the authorizer ARN in state machine `{key}` cannot be given its Lambda permission"),
+            format!("the authorizer ARN in {owner} cannot be given its Lambda permission"),
         )
         .label(arn.span, "the plugin derives the permission's function from this")
         .help("give the ARN as a string or as `Fn::GetAtt: [<FunctionLogicalId>, Arn]` (the plugin would emit a `[object Object]LambdaPermission` resource)"),
@@ -693,7 +762,13 @@ fn check_permission_arn(key: &str, arn: &Node, ty: Option<&str>, diags: &mut Dia
 }
 
 /// `{Fn::GetAtt: [<Fn>LambdaFunction, Arn]}` for an authorizer function of this service.
-fn function_arn(ctx: &Ctx, key: &str, name: &str, span: Span, diags: &mut Diags) -> Option<String> {
+fn function_arn(
+    ctx: &Ctx,
+    owner: &str,
+    name: &str,
+    span: Span,
+    diags: &mut Diags,
+) -> Option<String> {
     let known = ctx
         .config
         .get("functions")
@@ -702,7 +777,7 @@ fn function_arn(ctx: &Ctx, key: &str, name: &str, span: Span, diags: &mut Diags)
     if !known {
         let mut d = Diag::error(
             &codes::UNKNOWN_AUTHORIZER_FUNCTION,
-            format!("the authorizer of an http event in state machine `{key}` names function `{name}`, which this service does not define"),
+            format!("the authorizer of an http event in {owner} names function `{name}`, which this service does not define"),
         )
         .label(span, "no such function under `functions`");
         d = d.help(if name.contains(' ') {

@@ -8,12 +8,34 @@ use serde_json::{Map, Value, json};
 
 use super::routes::{Route, RouteAuth};
 use super::settings::{AuthorizerKind, Settings};
+use crate::compile::events::http::authorizers::lambda_uri;
 use crate::compile::{Ctx, Template, naming};
 
-fn execute_api_source_arn(api_id: Value) -> Value {
+/// `arn:<partition>:execute-api:<region>:<account>:<api id>/*`: what a Lambda permission lets
+/// the HTTP API invoke from.
+pub fn execute_api_source_arn(api_id: Value) -> Value {
+    execute_api_arn(api_id, "/*")
+}
+
+/// `AWS::Lambda::Permission` letting API Gateway invoke `function` from `source_arn` (the
+/// framework's permissions for both its APIs).
+pub fn api_gateway_permission(function: Value, source_arn: Value) -> Value {
+    json!({
+        "Type": "AWS::Lambda::Permission",
+        "Properties": {
+            "FunctionName": function,
+            "Action": "lambda:InvokeFunction",
+            "Principal": "apigateway.amazonaws.com",
+            "SourceArn": source_arn,
+        },
+    })
+}
+
+/// `arn:<partition>:execute-api:<region>:<account>:<api id><suffix>`.
+pub fn execute_api_arn(api_id: Value, suffix: &str) -> Value {
     json!({"Fn::Join": ["", [
         "arn:", {"Ref": "AWS::Partition"}, ":execute-api:", {"Ref": "AWS::Region"}, ":",
-        {"Ref": "AWS::AccountId"}, ":", api_id, "/*",
+        {"Ref": "AWS::AccountId"}, ":", api_id, suffix,
     ]]})
 }
 
@@ -138,25 +160,14 @@ pub fn authorizers(s: &Settings, t: &mut Template) {
                     "AuthorizerPayloadFormatVersion".into(),
                     payload_version.clone(),
                 );
-                p.insert(
-                    "AuthorizerUri".into(),
-                    json!({"Fn::Join": ["", [
-                        "arn:", {"Ref": "AWS::Partition"}, ":apigateway:", {"Ref": "AWS::Region"},
-                        ":lambda:path/2015-03-31/functions/", function, "/invocations",
-                    ]]}),
-                );
+                p.insert("AuthorizerUri".into(), lambda_uri(function.clone()));
                 if *permission {
                     t.merge_resource(
                         &naming::lambda_authorizer_http_api_permission_logical_id(&a.name),
-                        json!({
-                            "Type": "AWS::Lambda::Permission",
-                            "Properties": {
-                                "FunctionName": function,
-                                "Action": "lambda:InvokeFunction",
-                                "Principal": "apigateway.amazonaws.com",
-                                "SourceArn": execute_api_source_arn(s.api_id()),
-                            },
-                        }),
+                        api_gateway_permission(
+                            function.clone(),
+                            execute_api_source_arn(s.api_id()),
+                        ),
                     );
                 }
             }
@@ -203,61 +214,71 @@ fn integration(s: &Settings, r: &Route) -> Value {
     })
 }
 
-/// `compileEndpoints` for the state machines' routes: the integration, then the route (the
-/// framework's shape, `DependsOn` its integration).
+/// `compileEndpoints` for the state machines' routes: the integration, then the route.
 pub fn routes(s: &Settings, routes: &[Route], t: &mut Template) {
     for r in routes {
         let integration_id = naming::sfn_http_api_integration_logical_id(&r.route_key);
         t.merge_resource(&integration_id, integration(s, r));
-        let mut p = Map::new();
-        p.insert("ApiId".into(), s.api_id());
-        p.insert(
-            "RouteKey".into(),
-            json!(if r.route_key == "*" {
-                "$default"
-            } else {
-                r.route_key.as_str()
-            }),
-        );
-        p.insert(
-            "Target".into(),
-            json!({"Fn::Join": ["/", ["integrations", {"Ref": integration_id}]]}),
-        );
-        match &r.auth {
-            None => {}
-            Some(RouteAuth::Iam) => {
-                p.insert("AuthorizationType".into(), json!("AWS_IAM"));
-            }
-            Some(RouteAuth::Named { key, scopes }) => {
-                if let Some(a) = s.authorizers.get(key) {
-                    p.insert("AuthorizationType".into(), json!(a.authorization_type()));
-                    p.insert("AuthorizerId".into(), json!({"Ref": a.logical_id()}));
-                }
-                if let Some(sc) = scopes {
-                    p.insert("AuthorizationScopes".into(), Value::Array(sc.clone()));
-                }
-            }
-            Some(RouteAuth::External { id, ty, scopes }) => {
-                let kind = match ty.as_deref() {
-                    Some("request") => "CUSTOM",
-                    _ => "JWT",
-                };
-                p.insert("AuthorizationType".into(), json!(kind));
-                p.insert("AuthorizerId".into(), id.clone());
-                if let Some(sc) = scopes {
-                    p.insert("AuthorizationScopes".into(), Value::Array(sc.clone()));
-                }
-            }
-        }
         t.merge_resource(
             &naming::http_api_route_logical_id(&r.route_key),
-            json!({
-                "Type": "AWS::ApiGatewayV2::Route",
-                "Properties": Value::Object(p),
-                "DependsOn": integration_id,
-            }),
+            route(s, &r.route_key, r.auth.as_ref(), &integration_id),
         );
     }
+}
+
+/// The `AWS::ApiGatewayV2::Route` of `route_key` (the framework's shape), targeting and
+/// depending on its integration.
+pub fn route(
+    s: &Settings,
+    route_key: &str,
+    auth: Option<&RouteAuth>,
+    integration_id: &str,
+) -> Value {
+    let mut p = Map::new();
+    p.insert("ApiId".into(), s.api_id());
+    p.insert(
+        "RouteKey".into(),
+        json!(if route_key == "*" {
+            "$default"
+        } else {
+            route_key
+        }),
+    );
+    p.insert(
+        "Target".into(),
+        json!({"Fn::Join": ["/", ["integrations", {"Ref": integration_id}]]}),
+    );
+    match auth {
+        None => {}
+        Some(RouteAuth::Iam) => {
+            p.insert("AuthorizationType".into(), json!("AWS_IAM"));
+        }
+        Some(RouteAuth::Named { key, scopes }) => {
+            if let Some(a) = s.authorizers.get(key) {
+                p.insert("AuthorizationType".into(), json!(a.authorization_type()));
+                p.insert("AuthorizerId".into(), json!({"Ref": a.logical_id()}));
+            }
+            if let Some(sc) = scopes {
+                p.insert("AuthorizationScopes".into(), Value::Array(sc.clone()));
+            }
+        }
+        Some(RouteAuth::External { id, ty, scopes }) => {
+            let kind = match ty.as_deref() {
+                Some("request") => "CUSTOM",
+                _ => "JWT",
+            };
+            p.insert("AuthorizationType".into(), json!(kind));
+            p.insert("AuthorizerId".into(), id.clone());
+            if let Some(sc) = scopes {
+                p.insert("AuthorizationScopes".into(), Value::Array(sc.clone()));
+            }
+        }
+    }
+    json!({
+        "Type": "AWS::ApiGatewayV2::Route",
+        "Properties": Value::Object(p),
+        "DependsOn": integration_id,
+    })
 }
 
 /// One role per state machine with routes that give no `iamRole`: API Gateway may start

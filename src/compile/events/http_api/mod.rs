@@ -18,9 +18,9 @@
 //! Every check runs before anything is written: a broken configuration reports all its
 //! problems and adds nothing.
 
-mod emit;
-mod routes;
-mod settings;
+pub(crate) mod emit;
+pub(crate) mod routes;
+pub(crate) mod settings;
 
 use crate::compile::{Ctx, Template};
 use crate::diagnostics::Diags;
@@ -30,7 +30,7 @@ pub use codes::CODES;
 pub mod codes {
     use crate::declare_codes;
     declare_codes! { CODES;
-        INVALID_EVENT = "slsx::http-api::invalid-event", "A state machine's `httpApi` event is neither a `METHOD /path` string, `*`, nor a mapping.";
+        INVALID_EVENT = "slsx::http-api::invalid-event", "An `httpApi` event (of a function or a state machine) that is neither a `METHOD /path` string, `*`, nor a mapping.";
         INVALID_PATH = "slsx::http-api::invalid-path", "An `httpApi` event's `path` is missing, not a string, does not start with `/`, or is `*` with a method.";
         INVALID_METHOD = "slsx::http-api::invalid-method", "An `httpApi` event's `method` is missing or not one of ANY, GET, POST, PUT, PATCH, OPTIONS, HEAD, DELETE, `*`.";
         DUPLICATE_ROUTE = "slsx::http-api::duplicate-route", "Two `httpApi` events with the same route key.";
@@ -46,29 +46,46 @@ pub mod codes {
     }
 }
 
-/// Compiles every state machine's httpApi events into the template (and runs the framework's
-/// `provider.httpApi` checks, which it runs whether or not there are routes).
+/// Compiles every state machine's httpApi events into the template.
+///
+/// The framework's function httpApi pass ([`super::fn_http_api`]) runs first: it checks
+/// `provider.httpApi` (whether or not there are routes) and, when a function has routes,
+/// writes the pieces every route shares (the API, its stage, log group and authorizers, with
+/// CORS methods filled from the state machines' routes too). This pass then adds only the
+/// state machines' routes; without function routes it writes the shared pieces itself.
 pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let errors_before = diags.error_count();
     let routes = routes::collect(ctx, diags);
-    let mut s = settings::read(ctx, !routes.is_empty(), diags);
     if routes.is_empty() {
         return;
     }
-    routes::check_unique(&routes, diags);
-    settings::warn_payload(ctx, diags);
+    // reported by the function pass
+    let mut quiet = Diags::new();
+    let function_routes = super::fn_http_api::collect(ctx, &mut quiet);
+    let mut s = settings::read(ctx, true, &mut quiet);
+    let declared: Vec<routes::Declared> = function_routes
+        .iter()
+        .map(super::fn_http_api::FunctionRoute::declared)
+        .chain(routes.iter().map(routes::Route::declared))
+        .collect();
+    routes::check_unique(&declared, function_routes.len(), diags);
+    if function_routes.is_empty() {
+        settings::warn_payload(ctx, diags);
+    }
     if diags.error_count() > errors_before {
         return;
     }
-    if let Some(c) = s.cors.as_mut() {
-        for r in &routes {
-            c.add_route_method(&r.method);
+    if function_routes.is_empty() {
+        if let Some(c) = s.cors.as_mut() {
+            for r in &routes {
+                c.add_route_method(&r.method);
+            }
         }
+        emit::api(&s, t);
+        emit::log_group(&s, t);
+        emit::stage(&s, t);
+        emit::authorizers(&s, t);
     }
-    emit::api(&s, t);
-    emit::log_group(&s, t);
-    emit::stage(&s, t);
-    emit::authorizers(&s, t);
     emit::routes(&s, &routes, t);
     emit::roles(ctx, &routes, t);
 }

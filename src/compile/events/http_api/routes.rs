@@ -51,6 +51,18 @@ pub enum RouteAuth {
     },
 }
 
+/// What every httpApi event declares, a function's or a state machine's: its route and how it
+/// is authorized (the framework's syntax and checks).
+pub struct RouteSpec {
+    /// `POST /orders`, or `*` for the default route.
+    pub route_key: String,
+    /// Upper case; `ANY` for `*`.
+    pub method: String,
+    pub auth: Option<RouteAuth>,
+    /// Where the event is (its value, or the `httpApi` key of a mapping).
+    pub span: Span,
+}
+
 /// One route of a state machine.
 pub struct Route<'a> {
     /// The machine's key under `stepFunctions.stateMachines`.
@@ -120,33 +132,34 @@ fn valid_path(p: &str) -> bool {
     p.starts_with('/') && !p.chars().any(|c| c.is_whitespace() || c == '\u{feff}')
 }
 
-fn read_event<'a>(
-    ctx: &Ctx<'a>,
-    key: &'a str,
-    sm: &'a Node,
-    logical_id: &str,
-    node: &'a Node,
+/// Reads the route and the authorizer of an httpApi event of `owner` (``state machine `k` ``,
+/// ``function `k` ``), as the framework reads a function's: `'POST /orders'`, `'*'` or
+/// `{method, path, authorizer}` (the options of a mapping are `options`; others are warned about
+/// as not options of `what`, with `consequence`). `None`: a problem that ends the event;
+/// `Some((_, false))`: a problem was reported, but the owner's own settings may still be checked.
+#[allow(clippy::too_many_arguments)]
+pub fn read_route(
+    ctx: &Ctx,
+    owner: &str,
+    node: &Node,
     key_span: Span,
+    options: &[&str],
+    what: &str,
+    consequence: &str,
     diags: &mut Diags,
-) -> Option<Route<'a>> {
+) -> Option<(RouteSpec, bool)> {
     let forms = "write a route as `'POST /orders'`, `'*'` or `{method: post, path: /orders}`";
     let (method, path, method_span, path_span): (Option<String>, String, Span, Span) = match &node
         .kind
     {
         Kind::Map(m) => {
-            check_keys(
-                diags,
-                node,
-                &OPTIONS,
-                "a state-machine `httpApi` event",
-                "slsx ignores it",
-            );
+            check_keys(diags, node, options, what, consequence);
             let path = match m.get("path") {
                 None => {
                     diags.push(
                             Diag::error(
                                 &codes::INVALID_PATH,
-                                format!("the httpApi event of state machine `{key}` has no `path`"),
+                                format!("the httpApi event of {owner} has no `path`"),
                             )
                             .label(key_span, "no `path`")
                             .help("give the route's path, e.g. `path: /orders/{id}`, or `path: '*'` for the default route"),
@@ -155,16 +168,16 @@ fn read_event<'a>(
                 }
                 Some(p) if !matches!(p.kind, Kind::String(_) | Kind::Number(_)) => {
                     diags.push(
-                            Diag::error(
-                                &codes::INVALID_PATH,
-                                format!(
-                                    "the httpApi `path` of state machine `{key}` must be a string (found {})",
-                                    a_kind(p)
-                                ),
-                            )
-                            .label(p.span, "not a string")
-                            .help("give the route's path, e.g. `path: /orders/{id}`"),
-                        );
+                        Diag::error(
+                            &codes::INVALID_PATH,
+                            format!(
+                                "the httpApi `path` of {owner} must be a string (found {})",
+                                a_kind(p)
+                            ),
+                        )
+                        .label(p.span, "not a string")
+                        .help("give the route's path, e.g. `path: /orders/{id}`"),
+                    );
                     return None;
                 }
                 Some(p) => js_to_string(p),
@@ -188,7 +201,7 @@ fn read_event<'a>(
                 diags.push(
                     Diag::error(
                         &codes::INVALID_PATH,
-                        format!("the httpApi path `{p}` of state machine `{key}` must start with `/` and contain no spaces"),
+                        format!("the httpApi path `{p}` of {owner} must start with `/` and contain no spaces"),
                     )
                     .label(node.span, "not a route path")
                     .help(format!("write `httpApi: '{m} /{}'`", p.trim())),
@@ -199,7 +212,7 @@ fn read_event<'a>(
                 diags.push(
                     Diag::error(
                         &codes::INVALID_EVENT,
-                        format!("`{s}` is not an httpApi route (state machine `{key}`)"),
+                        format!("`{s}` is not an httpApi route ({owner})"),
                     )
                     .label(node.span, "expected `METHOD /path` or `*`")
                     .help(format!(
@@ -215,7 +228,7 @@ fn read_event<'a>(
                 Diag::error(
                     &codes::INVALID_EVENT,
                     format!(
-                        "the httpApi event of state machine `{key}` is {}, not a route",
+                        "the httpApi event of {owner} is {}, not a route",
                         a_kind(node)
                     ),
                 )
@@ -232,7 +245,7 @@ fn read_event<'a>(
             diags.push(
                 Diag::error(
                     &codes::INVALID_PATH,
-                    format!("the default route `*` of state machine `{key}` cannot have method `{m}`"),
+                    format!("the default route `*` of {owner} cannot have method `{m}`"),
                 )
                 .label(path_span, "`*` catches every method and path")
                 .secondary(method_span, "method here")
@@ -246,7 +259,7 @@ fn read_event<'a>(
             diags.push(
                 Diag::error(
                     &codes::INVALID_PATH,
-                    format!("the httpApi path `{path}` of state machine `{key}` must start with `/` and contain no spaces"),
+                    format!("the httpApi path `{path}` of {owner} must start with `/` and contain no spaces"),
                 )
                 .label(path_span, "not a route path")
                 .help(format!(
@@ -261,9 +274,7 @@ fn read_event<'a>(
                 diags.push(
                     Diag::error(
                         &codes::INVALID_METHOD,
-                        format!(
-                            "the httpApi event `{path}` of state machine `{key}` has no `method`"
-                        ),
+                        format!("the httpApi event `{path}` of {owner} has no `method`"),
                     )
                     .label(key_span, "no `method`")
                     .help(format!(
@@ -283,7 +294,7 @@ fn read_event<'a>(
                     diags.push(
                         Diag::error(
                             &codes::INVALID_METHOD,
-                            format!("`{m}` is not an HTTP API method (state machine `{key}`)"),
+                            format!("`{m}` is not an HTTP API method ({owner})"),
                         )
                         .label(method_span, "not a method")
                         .help(format!("use one of {}, or `*` for any", METHODS.join(", "))),
@@ -301,12 +312,48 @@ fn read_event<'a>(
         .filter(|a| a.is_truthy())
     {
         Some(a) => {
-            let r = read_authorizer(ctx, key, a, diags);
+            let r = read_authorizer(ctx, owner, a, diags);
             ok &= r.is_some();
             r
         }
         None => None,
     };
+
+    Some((
+        RouteSpec {
+            route_key,
+            method,
+            auth,
+            span: if node.as_map().is_some() {
+                key_span
+            } else {
+                node.span
+            },
+        },
+        ok,
+    ))
+}
+
+fn read_event<'a>(
+    ctx: &Ctx<'a>,
+    key: &'a str,
+    sm: &'a Node,
+    logical_id: &str,
+    node: &'a Node,
+    key_span: Span,
+    diags: &mut Diags,
+) -> Option<Route<'a>> {
+    let (spec, mut ok) = read_route(
+        ctx,
+        &format!("state machine `{key}`"),
+        node,
+        key_span,
+        &OPTIONS,
+        "a state-machine `httpApi` event",
+        "slsx ignores it",
+        diags,
+    )?;
+    let obj = node.as_map();
 
     // sync / async
     let ty = sm.get("type");
@@ -375,17 +422,13 @@ fn read_event<'a>(
     ok.then(|| Route {
         key,
         sm: logical_id.to_string(),
-        route_key,
-        method,
-        auth,
+        route_key: spec.route_key,
+        method: spec.method,
+        auth: spec.auth,
         sync,
         iam_role,
         parameters,
-        span: if node.as_map().is_some() {
-            key_span
-        } else {
-            node.span
-        },
+        span: spec.span,
     })
 }
 
@@ -465,7 +508,7 @@ fn read_parameters(
     ok
 }
 
-fn read_authorizer(ctx: &Ctx, key: &str, a: &Node, diags: &mut Diags) -> Option<RouteAuth> {
+fn read_authorizer(ctx: &Ctx, owner: &str, a: &Node, diags: &mut Diags) -> Option<RouteAuth> {
     let err = |msg: String, span: Span, label: &str, help: &str| {
         Diag::error(&codes::INVALID_AUTHORIZER, msg)
             .label(span, label.to_string())
@@ -487,7 +530,7 @@ fn read_authorizer(ctx: &Ctx, key: &str, a: &Node, diags: &mut Diags) -> Option<
                 && !matches!(t.as_str(), Some("request") | Some("jwt") | Some("aws_iam"))
             {
                 diags.push(err(
-                    format!("`{}` is not an httpApi authorizer type (state machine `{key}`)", js_to_string(t)),
+                    format!("`{}` is not an httpApi authorizer type ({owner})", js_to_string(t)),
                     t.span,
                     "not `request`, `jwt` or `aws_iam`",
                     "write `type: aws_iam` for IAM authorization; a named authorizer's type comes from `provider.httpApi.authorizers`",
@@ -504,7 +547,7 @@ fn read_authorizer(ctx: &Ctx, key: &str, a: &Node, diags: &mut Diags) -> Option<
         }
         _ => {
             diags.push(err(
-                format!("the httpApi authorizer of state machine `{key}` is {}", a_kind(a)),
+                format!("the httpApi authorizer of {owner} is {}", a_kind(a)),
                 a.span,
                 "neither a name nor a mapping",
                 "write `authorizer: <name in provider.httpApi.authorizers>`, `authorizer: {name: …, scopes: […]}` or `authorizer: {type: aws_iam}`",
@@ -529,7 +572,7 @@ fn read_authorizer(ctx: &Ctx, key: &str, a: &Node, diags: &mut Diags) -> Option<
     if !is_iam && id.is_none() && name.is_none() {
         diags.push(err(
             format!(
-                "an httpApi authorizer of type `{}` needs `name` or `id` (state machine `{key}`)",
+                "an httpApi authorizer of type `{}` needs `name` or `id` ({owner})",
                 ty.as_deref().unwrap_or("jwt")
             ),
             a.span,
@@ -545,7 +588,7 @@ fn read_authorizer(ctx: &Ctx, key: &str, a: &Node, diags: &mut Diags) -> Option<
                 .find_map(|k| a.as_map().and_then(|m| m.key_span(k)))
                 .unwrap_or(a.span);
             diags.push(err(
-                format!("an `aws_iam` httpApi authorizer takes no other settings (state machine `{key}`)"),
+                format!("an `aws_iam` httpApi authorizer takes no other settings ({owner})"),
                 span,
                 "`name`, `id` or `scopes` with `type: aws_iam`",
                 "keep only `type: aws_iam`",
@@ -560,7 +603,7 @@ fn read_authorizer(ctx: &Ctx, key: &str, a: &Node, diags: &mut Diags) -> Option<
             .is_some_and(|n| n.is_truthy());
         if !external {
             diags.push(err(
-                format!("the httpApi event of state machine `{key}` refers to an external authorizer, but the HTTP API is part of this stack"),
+                format!("the httpApi event of {owner} refers to an external authorizer, but the HTTP API is part of this stack"),
                 id.span,
                 "`id` of an authorizer of another stack's API",
                 "set `provider.httpApi.id` to use an API of another stack, or name an authorizer of `provider.httpApi.authorizers`",
@@ -581,7 +624,7 @@ fn read_authorizer(ctx: &Ctx, key: &str, a: &Node, diags: &mut Diags) -> Option<
     if !known {
         let mut d = err(
             format!(
-                "the httpApi event of state machine `{key}` refers to authorizer `{name}`, which `provider.httpApi.authorizers` does not define"
+                "the httpApi event of {owner} refers to authorizer `{name}`, which `provider.httpApi.authorizers` does not define"
             ),
             name_span,
             "no such authorizer",
@@ -605,45 +648,70 @@ fn read_authorizer(ctx: &Ctx, key: &str, a: &Node, diags: &mut Diags) -> Option<
     })
 }
 
+/// A route as the uniqueness check sees it: its key, where it is declared, and by whom
+/// (``state machine `k` ``, ``function `k` ``).
+pub struct Declared<'a> {
+    pub route_key: &'a str,
+    pub span: Span,
+    pub owner: String,
+}
+
 /// Two routes with the same key (the framework: `Duplicate route`), or whose keys give the
-/// same logical ID (the framework silently keeps the last one).
-pub fn check_unique(routes: &[Route], diags: &mut Diags) -> bool {
+/// same logical ID (the framework silently keeps the last one). Only a route at `report_from`
+/// or later is reported (those before were checked by an earlier pass).
+pub fn check_unique(routes: &[Declared], report_from: usize, diags: &mut Diags) -> bool {
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut ok = true;
     for (i, r) in routes.iter().enumerate() {
-        if let Some(&first) = by_key.get(r.route_key.as_str()) {
-            diags.push(
-                Diag::error(
-                    &codes::DUPLICATE_ROUTE,
-                    format!("the route `{}` is defined twice", r.route_key),
-                )
-                .label(routes[i].span, format!("again here (state machine `{}`)", r.key))
-                .secondary(routes[first].span, format!("first here (state machine `{}`)", routes[first].key))
-                .help("an HTTP API has one integration per route: remove one, or change its method or path"),
-            );
-            ok = false;
+        let report = i >= report_from;
+        if let Some(&first) = by_key.get(r.route_key) {
+            if report {
+                diags.push(
+                    Diag::error(
+                        &codes::DUPLICATE_ROUTE,
+                        format!("the route `{}` is defined twice", r.route_key),
+                    )
+                    .label(r.span, format!("again here ({})", r.owner))
+                    .secondary(routes[first].span, format!("first here ({})", routes[first].owner))
+                    .help("an HTTP API has one integration per route: remove one, or change its method or path"),
+                );
+                ok = false;
+            }
             continue;
         }
-        by_key.insert(&r.route_key, i);
-        let id = naming::http_api_route_logical_id(&r.route_key);
+        by_key.insert(r.route_key, i);
+        let id = naming::http_api_route_logical_id(r.route_key);
         if let Some(&first) = by_id.get(&id) {
-            diags.push(
-                Diag::error(
-                    &codes::ROUTE_ID_COLLISION,
-                    format!(
-                        "the routes `{}` and `{}` get the same logical ID `{id}`",
-                        routes[first].route_key, r.route_key
-                    ),
-                )
-                .label(routes[i].span, "this route's resources would replace the other's")
-                .secondary(routes[first].span, "the other route")
-                .help("logical IDs keep only letters and digits of each path part and lower-case all but its first letter (the framework's rule): rename one path"),
-            );
-            ok = false;
+            if report {
+                diags.push(
+                    Diag::error(
+                        &codes::ROUTE_ID_COLLISION,
+                        format!(
+                            "the routes `{}` and `{}` get the same logical ID `{id}`",
+                            routes[first].route_key, r.route_key
+                        ),
+                    )
+                    .label(r.span, "this route's resources would replace the other's")
+                    .secondary(routes[first].span, "the other route")
+                    .help("logical IDs keep only letters and digits of each path part and lower-case all but its first letter (the framework's rule): rename one path"),
+                );
+                ok = false;
+            }
             continue;
         }
         by_id.insert(id, i);
     }
     ok
+}
+
+impl Route<'_> {
+    /// This route for [`check_unique`].
+    pub fn declared(&self) -> Declared<'_> {
+        Declared {
+            route_key: &self.route_key,
+            span: self.span,
+            owner: format!("state machine `{}`", self.key),
+        }
+    }
 }

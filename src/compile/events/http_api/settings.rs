@@ -13,8 +13,9 @@ use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
 use crate::yaml::{Node, js_to_string};
 
-/// The framework's default CORS headers (`Access-Control-Allow-Headers`).
-const DEFAULT_CORS_HEADERS: [&str; 7] = [
+/// The framework's default CORS headers (`Access-Control-Allow-Headers`), the same for its
+/// HTTP and REST APIs.
+pub const DEFAULT_CORS_HEADERS: [&str; 7] = [
     "Content-Type",
     "X-Amz-Date",
     "Authorization",
