@@ -318,14 +318,32 @@ fn view(diag: &Diag, sources: &SourceMap) -> MietteView {
         }
     }
     let mut views: Vec<MietteView> = Vec::new();
+    // labels on lines too long to draw (minified JSON, a generated one-liner): listed as
+    // `at file:line:column: text` under the message instead of drawn under the line
+    let mut listed: Vec<String> = Vec::new();
     for (i, file) in files.iter().enumerate() {
         let Some(src) = sources.get(*file) else {
             continue;
         };
-        let labels = diag
+        let (drawn, long): (Vec<&Label>, Vec<&Label>) = diag
             .labels
             .iter()
             .filter(|l| l.span.file == *file)
+            .partition(|l| !on_long_line(&src.text, l.span));
+        for l in long {
+            let (line, col) = src.line_col(l.span.start as usize);
+            let mut at = format!("at {}:{line}:{col}", src.name);
+            if !l.text.is_empty() {
+                at.push_str(": ");
+                at.push_str(&l.text);
+            }
+            listed.push(at);
+        }
+        if drawn.is_empty() && i > 0 {
+            continue;
+        }
+        let labels = drawn
+            .into_iter()
             .map(|l| {
                 let s = to_source_span(l.span, src.text.len());
                 let text = if l.text.is_empty() {
@@ -371,10 +389,35 @@ fn view(diag: &Diag, sources: &SourceMap) -> MietteView {
     } else {
         views.remove(0)
     };
+    for at in listed {
+        main.message.push('\n');
+        main.message.push_str(&at);
+    }
     main.code = Some(diag.code.id.to_string());
     main.help = diag.help.clone();
     main.related = views;
     main
+}
+
+/// Lines longer than this (in bytes) are not drawn: a label on one is listed by position.
+const MAX_DRAWN_LINE: usize = 1000;
+
+/// Whether either end of `span` lies on a line longer than [`MAX_DRAWN_LINE`].
+fn on_long_line(text: &str, span: Span) -> bool {
+    let bytes = text.as_bytes();
+    let long_at = |at: usize| {
+        let at = at.min(bytes.len());
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |i| at + i);
+        end - start > MAX_DRAWN_LINE
+    };
+    long_at(span.start as usize) || long_at(span.end as usize)
 }
 
 /// Renders one diagnostic for a terminal.
@@ -400,12 +443,24 @@ pub fn render_human(diag: &Diag, sources: &SourceMap, opts: RenderOptions) -> St
     out
 }
 
-/// Renders every diagnostic (errors first) and a summary line.
+/// At most this many diagnostics are drawn by [`render_all_human`] (drawing one costs time in
+/// proportion to the file; thousands of them, say one per key of a generated file, would take
+/// minutes to draw and nobody reads them). The summary counts all of them.
+pub const MAX_RENDERED: usize = 100;
+
+/// Renders the diagnostics (errors first, at most [`MAX_RENDERED`]) and a summary line.
 pub fn render_all_human(diags: &Diags, sources: &SourceMap, opts: RenderOptions) -> String {
     let mut out = String::new();
-    for d in diags.sorted() {
+    let sorted = diags.sorted();
+    for d in sorted.iter().take(MAX_RENDERED) {
         out.push_str(&render_human(d, sources, opts));
         out.push('\n');
+    }
+    if sorted.len() > MAX_RENDERED {
+        out.push_str(&format!(
+            "… {} more not shown (`--diagnostics json` lists every one)\n\n",
+            sorted.len() - MAX_RENDERED
+        ));
     }
     let (e, w) = (diags.error_count(), diags.warning_count());
     if e > 0 || w > 0 {

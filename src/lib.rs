@@ -210,6 +210,7 @@ pub fn expand_with_config(input: &Input, opts: &Options) -> ConfigExpansion {
         region,
         instance_id,
         options: opts,
+        lambda_ids: Default::default(),
     };
     let template = compile::compile(&ctx, &mut diags);
     let template = (!diags.has_errors()).then_some(template.root);

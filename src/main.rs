@@ -2,6 +2,10 @@ use std::io::IsTerminal;
 
 fn main() {
     std::panic::set_hook(Box::new(|info| {
+        if slsx::yaml::catching_library_panic() {
+            // the YAML loader turns this one into a syntax error
+            return;
+        }
         let location = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))

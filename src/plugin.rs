@@ -323,6 +323,7 @@ pub fn compile(req: &Request, phase: Phase) -> Response {
             region: req.region.clone(),
             instance_id: req.instance_id.clone().unwrap_or_default(),
             options: &options,
+            lambda_ids: Default::default(),
         };
         match phase {
             Phase::Functions => {

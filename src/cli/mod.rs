@@ -266,15 +266,25 @@ impl ServiceArgs {
     /// The input for a PATH argument (`-` reads stdin).
     pub fn input(&self, path: &str, stdin: &mut dyn Read) -> Result<Input, Diag> {
         if path == "-" {
-            let mut text = String::new();
-            stdin.read_to_string(&mut text).map_err(|e| {
-                Diag::error(&general::IO, format!("cannot read stdin: {e}"))
-                    .help("stdin must be UTF-8 text")
-            })?;
             let name = self
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| "<stdin>".to_string());
+            // at most MAX_FILE_BYTES, like a file
+            let bytes = crate::yaml::read_capped(stdin, 0).map_err(|e| match e {
+                crate::yaml::ReadError::TooLarge(n) => crate::yaml::too_large(&name, n),
+                crate::yaml::ReadError::Io(e) => {
+                    Diag::error(&general::IO, format!("cannot read stdin: {e}"))
+                        .help("stdin must be UTF-8 text")
+                }
+            })?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Diag::error(
+                    &general::IO,
+                    "cannot read stdin: stream did not contain valid UTF-8",
+                )
+                .help("stdin must be UTF-8 text")
+            })?;
             let dir = Path::new(&name)
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
@@ -295,8 +305,10 @@ pub fn read_input(
     reporter: &Reporter,
 ) -> Result<Input, i32> {
     service.input(path, io.stdin).map_err(|d| {
-        reporter.report(&d.into(), &SourceMap::new(), io.stderr);
-        exit::ERROR
+        let diags = d.into();
+        reporter.report(&diags, &SourceMap::new(), io.stderr);
+        // 2 for I/O, 1 for an input over the size limit
+        failure_status(&diags)
     })
 }
 

@@ -67,9 +67,29 @@ pub struct Ctx<'a> {
     /// Stand-in for the framework's per-run instance id (13 decimal digits).
     pub instance_id: String,
     pub options: &'a crate::Options,
+    /// Lambda logical ID → the first and last function key with that ID, built on first use
+    /// by [`Ctx::function_by_lambda_id`] (a scan per lookup was quadratic in big services).
+    /// Construct with `Default::default()`.
+    pub lambda_ids: std::cell::OnceCell<std::collections::HashMap<String, (String, String)>>,
 }
 
 impl<'a> Ctx<'a> {
+    /// The key of the function whose Lambda logical ID (`<Name>LambdaFunction`) is `id`: the
+    /// first such function in `functions` order, or the last with `last`.
+    pub fn function_by_lambda_id(&self, id: &str, last: bool) -> Option<&str> {
+        let ids = self.lambda_ids.get_or_init(|| {
+            let mut m = std::collections::HashMap::new();
+            for (k, _) in self.functions() {
+                m.entry(naming::lambda_logical_id(k))
+                    .and_modify(|e: &mut (String, String)| e.1 = k.to_string())
+                    .or_insert_with(|| (k.to_string(), k.to_string()));
+            }
+            m
+        });
+        ids.get(id)
+            .map(|(first, l)| if last { l.as_str() } else { first.as_str() })
+    }
+
     pub fn provider(&self) -> Option<&'a Node> {
         self.config.get("provider")
     }

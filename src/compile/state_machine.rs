@@ -418,11 +418,7 @@ pub fn resolve_lambda_function_name(ctx: &Ctx, v: &Value) -> Option<String> {
     let key = if functions_has(ctx, r) {
         r.to_string()
     } else {
-        ctx.functions()
-            .into_iter()
-            .map(|(k, _)| k)
-            .find(|k| naming::lambda_logical_id(k) == r)?
-            .to_string()
+        ctx.function_by_lambda_id(r, false)?.to_string()
     };
     deployed_function_name(ctx, &key)
 }

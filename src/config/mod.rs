@@ -134,13 +134,16 @@ pub fn display_name(path: &Path) -> String {
 
 /// Reads a file into the source map. Errors are located where possible (invalid UTF-8).
 pub fn read_source(sources: &mut SourceMap, path: &Path, name: &str) -> Result<FileId, Diag> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diag::error(&general::IO, format!("cannot read `{name}`: {e}"))
-            .help("check that the file exists and is readable")
-    })?;
-    if bytes.len() > yaml::MAX_FILE_BYTES {
-        return Err(yaml::too_large(name, bytes.len()));
-    }
+    let bytes = match yaml::read_limited(path) {
+        Ok(b) => b,
+        Err(yaml::ReadError::TooLarge(size)) => return Err(yaml::too_large(name, size)),
+        Err(yaml::ReadError::Io(e)) => {
+            return Err(
+                Diag::error(&general::IO, format!("cannot read `{name}`: {e}"))
+                    .help("check that the file exists and is readable"),
+            );
+        }
+    };
     match yaml::decode_utf8(bytes) {
         Ok(text) => Ok(sources.add(name, path, text)),
         Err((lossy, at)) => {

@@ -245,20 +245,23 @@ enum Step {
 fn take_nulls(node: &mut Node, path: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, Span, Node)>) {
     match &mut node.kind {
         Kind::Map(m) => {
-            let keys: Vec<String> = m.keys().cloned().collect();
-            for k in keys {
-                let is_null = m.get(&k).is_some_and(Node::is_null);
-                if is_null {
-                    if let Some((_, e)) = m.remove_entry(&k) {
-                        let mut p = path.clone();
-                        p.push(Step::Key(k));
-                        out.push((p, e.key_span, e.value));
-                    }
-                } else if let Some(v) = m.get_mut(&k)
-                    && matches!(v.kind, Kind::Map(_) | Kind::Seq(_))
-                {
-                    path.push(Step::Key(k));
-                    take_nulls(v, path, out);
+            // one pass to take the nulls out (removing them one by one is quadratic in the
+            // size of the object), then into the children; only the order among keys of one
+            // object matters to the caller, and that stays the key order
+            m.retain(|k, e| {
+                if e.value.is_null() {
+                    let mut p = path.clone();
+                    p.push(Step::Key(k.to_string()));
+                    out.push((p, e.key_span, Node::null(e.value.span)));
+                    false
+                } else {
+                    true
+                }
+            });
+            for (k, e) in m.iter_mut() {
+                if matches!(e.value.kind, Kind::Map(_) | Kind::Seq(_)) {
+                    path.push(Step::Key(k.clone()));
+                    take_nulls(&mut e.value, path, out);
                     path.pop();
                 }
             }

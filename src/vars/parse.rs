@@ -1112,10 +1112,51 @@ impl<'a> Machine<'a> {
     }
 }
 
+/// How deep variables may nest inside one another in one string (`${a:${b:${c:...}}}`).
+/// The framework has no limit (its resolver recurses until the JavaScript stack overflows);
+/// slsx stops here, far beyond anything written by hand, so a generated or hostile string
+/// cannot make resolution take minutes and gigabytes.
+pub const MAX_NESTING: usize = 64;
+
+/// The `${` that opens variable number `MAX_NESTING + 1` of a chain nested in one another
+/// (`\${` does not open one; quoting is ignored, so this only over-counts `}` characters).
+fn too_deep(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+                i += 1;
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Parses one string value. `Ok(None)`: no variables (and no escapes) in it.
 pub fn parse(s: &str) -> Result<Option<Vec<Var>>, ParseError> {
     if !s.as_bytes().contains(&b'$') {
         return Ok(None);
+    }
+    if let Some(at) = too_deep(s) {
+        let shown: String = s.chars().take(60).collect();
+        return Err(ParseError {
+            code: "VARIABLES_TOO_DEEP",
+            message: format!(
+                "Variables nested more than {MAX_NESTING} levels deep at index {} in \"{shown}…\"",
+                utf16_index(s, at)
+            ),
+            at,
+        });
     }
     let mut m = Machine::new(s);
     match m.run()? {

@@ -497,25 +497,23 @@ impl<'a> Resolver<'a> {
             return site;
         }
         let snippet = self.sources.snippet(site);
-        let mut best: Option<usize> = None;
-        let mut from = 0;
-        while let Some(p) = snippet.get(from..).and_then(|s| s.find(text)) {
-            let pos = from + p;
-            let better = match best {
-                None => true,
-                Some(b) => pos.abs_diff(hint) < b.abs_diff(hint),
-            };
-            if better {
-                best = Some(pos);
-            }
-            from = pos + 1;
-            while from < snippet.len() && !snippet.is_char_boundary(from) {
-                from += 1;
-            }
-            if from >= snippet.len() {
-                break;
-            }
-        }
+        // the occurrence of `text` closest to `hint` (the earlier one on a tie): the nearest
+        // at or after it and the nearest before it, not every occurrence (a string of
+        // thousands of variables made that quadratic)
+        let (hay, needle) = (snippet.as_bytes(), text.as_bytes());
+        let hint = hint.min(hay.len());
+        let after = hay[hint..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| hint + p);
+        let before_end = (hint + needle.len()).saturating_sub(1).min(hay.len());
+        let before = hay[..before_end]
+            .windows(needle.len())
+            .rposition(|w| w == needle);
+        let best = match (before, after) {
+            (Some(b), Some(a)) => Some(if hint - b <= a - hint { b } else { a }),
+            (b, a) => b.or(a),
+        };
         match best {
             Some(p) => site.sub(p, p + text.len()),
             None => site,
@@ -1589,6 +1587,7 @@ fn source_error_kind(s: &str, at: usize) -> &'static str {
 pub fn syntax_label(code: &str, s: &str, at: usize) -> &'static str {
     match code {
         "UNTERMINATED_VARIABLE" => "this variable is never closed",
+        "VARIABLES_TOO_DEEP" => "one level too deep",
         "INVALID_VARIABLE_TYPE" => "not a valid source type",
         "INVALID_VARIABLE_LITERAL_SOURCE" => "unquoted text is not a literal",
         "INVALID_VARIABLE_STRING_LITERAL" => "not a valid string literal",
@@ -1606,6 +1605,9 @@ pub fn syntax_help(code: &str, s: &str, at: usize) -> &'static str {
     match code {
         "UNTERMINATED_VARIABLE" => {
             "close the variable with `}`; to write a literal `${`, escape it as `\\${`"
+        }
+        "VARIABLES_TOO_DEEP" => {
+            "slsx resolves variables nested at most 64 levels deep in one string; split the value into properties that refer to each other"
         }
         "INVALID_VARIABLE_TYPE" => {
             "a source type starts with a lowercase letter and is followed by `:` or `(`, e.g. `${self:custom.x}`"

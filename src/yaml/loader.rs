@@ -1,6 +1,8 @@
 //! libyaml-safer events → our spanned [`Node`] tree, with js-yaml's semantics.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
 
@@ -78,6 +80,32 @@ struct Loader<'a> {
     stack: Vec<Frame>,
     root: Option<Node>,
     fatal: bool,
+}
+
+thread_local! {
+    static IN_LIBRARY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this thread is inside a call into the YAML library whose panics the loader catches
+/// (libyaml-safer 0.3 still has a `panic!` on one input shape, a tag followed by `,` in a flow
+/// collection). A process-wide panic hook (the CLI's, a fuzzer's) stays quiet then: the panic
+/// becomes a syntax error, not a crash.
+pub fn catching_library_panic() -> bool {
+    IN_LIBRARY.with(Cell::get)
+}
+
+/// One event from the parser; `Err(None)` when the library panicked.
+fn next_event(
+    parser: &mut Parser<&mut &[u8]>,
+) -> Result<libyaml_safer::Event, Option<libyaml_safer::Error>> {
+    IN_LIBRARY.with(|c| c.set(true));
+    let r = catch_unwind(AssertUnwindSafe(|| parser.parse()));
+    IN_LIBRARY.with(|c| c.set(false));
+    match r {
+        Ok(Ok(ev)) => Ok(ev),
+        Ok(Err(e)) => Err(Some(e)),
+        Err(_) => Err(None),
+    }
 }
 
 /// Loads one YAML (or JSON) document. An empty document is `null`.
@@ -186,14 +214,20 @@ impl<'a> Loader<'a> {
         let mut parser = Parser::new();
         parser.set_input_string(&mut input);
         let mut documents = 0;
+        let mut last = 0usize;
         loop {
-            let ev = match parser.parse() {
+            let ev = match next_event(&mut parser) {
                 Ok(ev) => ev,
-                Err(e) => {
+                Err(Some(e)) => {
                     self.syntax_error(&e);
                     return;
                 }
+                Err(None) => {
+                    self.library_panic(last);
+                    return;
+                }
             };
+            last = ev.end_mark.index as usize;
             let (start, end) = (ev.start_mark, ev.end_mark);
             match ev.data {
                 EventData::StreamStart { .. } | EventData::DocumentEnd { .. } => {}
@@ -420,6 +454,59 @@ impl<'a> Loader<'a> {
             _ => "fix the YAML syntax at the marked position",
         };
         d = d.help(help);
+        self.error(d);
+        self.fatal = true;
+    }
+
+    /// The library gave up (panicked) somewhere after byte `after`. Its one known panic is a
+    /// tag directly followed by `,` inside a flow collection (`[!Ref, x]`), which js-yaml
+    /// rejects too (it reads `!Ref,` as the tag name): point at the first such tag.
+    fn library_panic(&mut self, after: usize) {
+        let text = self.text;
+        let after = after.min(text.len());
+        let bytes = text.as_bytes();
+        let mut found = None;
+        let mut i = after;
+        while let Some(off) = text.get(i..).and_then(|t| t.find('!')) {
+            let start = i + off;
+            let mut end = start + 1;
+            while end < bytes.len() && !matches!(bytes[end], b' ' | b'\t' | b'\n' | b'\r' | b',') {
+                end += 1;
+            }
+            if end < bytes.len() && bytes[end] == b',' {
+                found = Some((start, end));
+                break;
+            }
+            i = start + 1;
+        }
+        let d =
+            match found {
+                Some((start, end)) => Diag::error(
+                    &codes::SYNTAX,
+                    "YAML syntax error: a tag directly followed by `,`",
+                )
+                .label(
+                    Span::new(self.file, start, end + 1),
+                    "this tag has no value before the `,`",
+                )
+                .help("give the tag a value (`!Ref MyBucket,`) or remove it"),
+                None => {
+                    let at = text
+                        .get(after..)
+                        .map_or(0, |t| t.len() - t.trim_start().len())
+                        + after;
+                    let next = text
+                        .get(at..)
+                        .and_then(|t| t.chars().next())
+                        .map_or(0, char::len_utf8);
+                    Diag::error(
+                    &codes::SYNTAX,
+                    "YAML syntax error: the YAML parser could not read the text after this point",
+                )
+                .label(Span::new(self.file, at, at + next), "the parser stopped here")
+                .help("check the syntax around the marked position")
+                }
+            };
         self.error(d);
         self.fatal = true;
     }

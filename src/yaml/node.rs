@@ -103,11 +103,14 @@ impl Mapping {
         }
         if is_array_index(&key) {
             let n: u64 = key.parse().unwrap_or(0);
-            let pos = self
-                .entries
-                .keys()
-                .position(|k| !is_array_index(k) || k.parse::<u64>().unwrap_or(0) > n)
-                .unwrap_or(self.entries.len());
+            // the integer keys are a sorted prefix: binary search, so that building an object
+            // of many integer keys (`!!binary`, a generated map) is not quadratic
+            let below = |k: &str| is_array_index(k) && k.parse::<u64>().unwrap_or(0) < n;
+            let pos = match self.entries.last() {
+                // ascending integer keys: append
+                Some((last, _)) if below(last) => self.entries.len(),
+                _ => self.entries.partition_point(|k, _| below(k)),
+            };
             self.entries
                 .shift_insert(pos, key, Entry { key_span, value });
         } else {
@@ -403,6 +406,25 @@ mod tests {
                 "4294967295"
             ]
         );
+    }
+
+    #[test]
+    fn integer_keys_in_any_order_are_sorted_and_fast() {
+        let mut m = Mapping::new();
+        m.insert("x", Span::NONE, s("x"));
+        for k in ["5", "1", "3", "0", "4", "2"] {
+            m.insert(k, Span::NONE, s(k));
+        }
+        let keys: Vec<&str> = m.keys().map(|k| k.as_str()).collect();
+        assert_eq!(keys, ["0", "1", "2", "3", "4", "5", "x"]);
+        // 200k ascending integer keys (what `!!binary` builds): quadratic took minutes
+        let start = std::time::Instant::now();
+        let mut m = Mapping::new();
+        for i in 0..200_000u32 {
+            m.insert(i.to_string(), Span::NONE, Node::null(Span::NONE));
+        }
+        assert_eq!(m.len(), 200_000);
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
     }
 
     #[test]

@@ -467,6 +467,7 @@ mod tests {
             region: "us-east-1".into(),
             instance_id: "0000000000000".into(),
             options,
+            lambda_ids: Default::default(),
         }
     }
 

@@ -639,6 +639,7 @@ mod tests {
             region: "us-east-1".into(),
             instance_id: "0".into(),
             options: &options,
+            lambda_ids: Default::default(),
         };
         let t = crate::compile::Template::new();
         derive(&state, &Env { ctx: &ctx, t: &t })

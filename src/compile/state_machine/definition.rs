@@ -505,11 +505,7 @@ fn task_function_key(ctx: &Ctx, state: &Node) -> Option<String> {
         return Some(id.to_string());
     }
     // `logicalIdToKey`: the last function with that logical ID wins
-    ctx.functions()
-        .into_iter()
-        .map(|(k, _)| k)
-        .rfind(|k| super::naming::lambda_logical_id(k) == id)
-        .map(str::to_string)
+    ctx.function_by_lambda_id(id, true).map(str::to_string)
 }
 
 fn task_timeout(ctx: &Ctx, m: &Machine, state: &mut Node, fallback: f64, diags: &mut Diags) {
