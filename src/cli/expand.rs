@@ -1,6 +1,6 @@
 //! `slsx expand`: the template on stdout (or `-o FILE`), diagnostics on stderr.
 
-use crate::cli::{read_input, write_output};
+use crate::cli::{read_input, write_output_with};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -34,6 +34,8 @@ pub fn run(args: &ExpandArgs, io: &mut Io, reporter: &Reporter) -> i32 {
     let Some(template) = result.template else {
         return failure_status(&result.diags);
     };
-    let text = emit::render(&template, args.format.into());
-    write_output(args.output.as_deref(), &text, io, reporter)
+    let format = args.format.into();
+    write_output_with(args.output.as_deref(), io, reporter, |w| {
+        emit::write(&template, format, w)
+    })
 }

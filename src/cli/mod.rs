@@ -228,6 +228,14 @@ pub fn failure_status(diags: &Diags) -> i32 {
 
 /// Writes `data` to `path` atomically: a temporary file next to it, then a rename.
 pub fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(path, |w| w.write_all(data))
+}
+
+/// [`write_atomically`] with the data produced by `fill` straight into the temporary file.
+pub fn write_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -239,7 +247,7 @@ pub fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.slsx-{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(data)?;
+        fill(&mut f)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
@@ -314,9 +322,19 @@ pub fn read_input(
 
 /// Writes a command's data to `-o FILE` (atomically) or stdout; returns the exit status.
 pub fn write_output(output: Option<&Path>, text: &str, io: &mut Io, reporter: &Reporter) -> i32 {
+    write_output_with(output, io, reporter, |w| w.write_all(text.as_bytes()))
+}
+
+/// [`write_output`] with the data produced by `fill` straight into the destination.
+pub fn write_output_with(
+    output: Option<&Path>,
+    io: &mut Io,
+    reporter: &Reporter,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> i32 {
     match output {
         Some(path) => {
-            if let Err(e) = write_atomically(path, text.as_bytes()) {
+            if let Err(e) = write_atomically_with(path, fill) {
                 let d = Diag::error(
                     &general::IO,
                     format!("cannot write `{}`: {e}", path.display()),
@@ -327,7 +345,7 @@ pub fn write_output(output: Option<&Path>, text: &str, io: &mut Io, reporter: &R
             }
         }
         None => {
-            if io.stdout.write_all(text.as_bytes()).is_err() || io.stdout.flush().is_err() {
+            if fill(&mut *io.stdout).is_err() || io.stdout.flush().is_err() {
                 return exit::ERROR;
             }
         }

@@ -47,8 +47,43 @@ pub fn js_number(x: f64) -> String {
     }
 }
 
+/// Where JSON text goes: a `String`, or an I/O stream (so a large template is written
+/// without first being held as one string).
+pub trait Sink {
+    fn push_str(&mut self, s: &str);
+    fn push(&mut self, c: char) {
+        let mut buf = [0u8; 4];
+        self.push_str(c.encode_utf8(&mut buf));
+    }
+}
+
+impl Sink for String {
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+}
+
+/// A buffered I/O stream that keeps the first error.
+struct IoSink<'a> {
+    w: std::io::BufWriter<&'a mut dyn std::io::Write>,
+    err: Option<std::io::Error>,
+}
+
+impl Sink for IoSink<'_> {
+    fn push_str(&mut self, s: &str) {
+        if self.err.is_none()
+            && let Err(e) = std::io::Write::write_all(&mut self.w, s.as_bytes())
+        {
+            self.err = Some(e);
+        }
+    }
+}
+
 /// Appends a string literal with `JSON.stringify`'s escapes.
-pub fn write_string(out: &mut String, s: &str) {
+pub fn write_string<S: Sink + ?Sized>(out: &mut S, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -68,7 +103,7 @@ pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-fn write_number(out: &mut String, n: &serde_json::Number) {
+fn write_number<S: Sink + ?Sized>(out: &mut S, n: &serde_json::Number) {
     if let Some(i) = n.as_i64() {
         out.push_str(&i.to_string());
     } else if let Some(u) = n.as_u64() {
@@ -101,7 +136,7 @@ pub fn js_key_order(o: &serde_json::Map<String, Value>) -> Vec<&String> {
     ints.into_iter().map(|(_, k)| k).chain(rest).collect()
 }
 
-fn write_value(out: &mut String, v: &Value, indent: usize, depth: usize) {
+fn write_value<S: Sink + ?Sized>(out: &mut S, v: &Value, indent: usize, depth: usize) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -147,7 +182,7 @@ fn write_value(out: &mut String, v: &Value, indent: usize, depth: usize) {
     }
 }
 
-fn newline(out: &mut String, indent: usize, depth: usize) {
+fn newline<S: Sink + ?Sized>(out: &mut S, indent: usize, depth: usize) {
     if indent > 0 {
         out.push('\n');
         for _ in 0..indent * depth {
@@ -161,6 +196,20 @@ pub fn to_compact(v: &Value) -> String {
     let mut s = String::new();
     write_value(&mut s, v, 0, 0);
     s
+}
+
+/// `JSON.stringify(v, null, indent)` and a newline, written to `w` as it is produced.
+pub fn write_pretty(v: &Value, indent: usize, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut sink = IoSink {
+        w: std::io::BufWriter::with_capacity(64 * 1024, w),
+        err: None,
+    };
+    write_value(&mut sink, v, indent, 0);
+    sink.push_str("\n");
+    if let Some(e) = sink.err {
+        return Err(e);
+    }
+    std::io::Write::flush(&mut sink.w)
 }
 
 /// `JSON.stringify(v, null, indent)`.

@@ -24,3 +24,11 @@ pub fn render(template: &Value, format: Format) -> String {
     }
     s
 }
+
+/// Writes the template text (with a trailing newline) to `w`; JSON is streamed.
+pub fn write(template: &Value, format: Format, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write_pretty(template, 2, w),
+        Format::Yaml => w.write_all(render(template, format).as_bytes()),
+    }
+}
