@@ -420,7 +420,7 @@ fn compile_url(ctx: &Ctx, t: &mut Template, key: &str, f: &Node) {
     }
     let id = naming::lambda_function_url_logical_id(key);
     let mut url = json!({"Type": "AWS::Lambda::Url", "Properties": Value::Object(props)});
-    aliases::depend_on_alias(ctx, key, &mut url);
+    aliases::depend_on_alias_last(ctx, key, &mut url);
     t.resources_mut().insert(id.clone(), url);
     t.outputs_mut().insert(
         naming::lambda_function_url_logical_id(key),
@@ -436,7 +436,7 @@ fn compile_url(ctx: &Ctx, t: &mut Template, key: &str, f: &Node) {
                 "FunctionUrlAuthType": "NONE"
             }
         });
-        aliases::depend_on_alias(ctx, key, &mut permission);
+        aliases::depend_on_alias_last(ctx, key, &mut permission);
         t.resources_mut()
             .insert(naming::lambda_fn_url_permission_logical_id(key), permission);
     }
@@ -498,9 +498,7 @@ fn compile_event_invoke_config(
     }
     let mut config =
         json!({"Type": "AWS::Lambda::EventInvokeConfig", "Properties": Value::Object(props)});
-    if let Some(a) = alias {
-        aliases::insert_depends_on(&mut config, json!(a.logical_id));
-    }
+    aliases::depend_on_alias_last(ctx, key, &mut config);
     t.resources_mut()
         .insert(naming::lambda_event_config_logical_id(key), config);
 }

@@ -106,9 +106,13 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         }
         let mut permission =
             fn_common::invoke_permission(ctx, e.fkey, "elasticloadbalancing.amazonaws.com", None);
-        if let Some(alias) = crate::compile::aliases::alias_logical_id(ctx, e.fkey) {
-            // a list here, unlike the other events' permissions
-            permission["DependsOn"] = json!([alias]);
+        if let Some(alias) = crate::compile::aliases::alias_logical_id(ctx, e.fkey)
+            && let Some(p) = permission.as_object_mut()
+        {
+            // a list here, and set after the template (so after `Properties`), unlike the
+            // other events' permissions
+            p.shift_remove("DependsOn");
+            p.insert("DependsOn".into(), json!([alias]));
         }
         let mut alb_permission = permission.clone();
         super::set_property(&mut alb_permission, "SourceArn", json!({"Ref": tg}));

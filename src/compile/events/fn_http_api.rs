@@ -188,7 +188,8 @@ fn endpoints(
                 },
             });
             if let Some(id) = alias {
-                integration["DependsOn"] = json!(id);
+                // the framework's template has it between `Type` and `Properties`
+                crate::compile::aliases::insert_depends_on(&mut integration, json!(id));
             }
             t.merge_resource(&integration_id, integration);
         }
