@@ -18,6 +18,7 @@
 pub mod aliases;
 pub mod core;
 pub mod events;
+mod function_order;
 pub mod functions;
 pub mod images;
 pub mod layers;
