@@ -21,6 +21,7 @@ pub mod events;
 mod function_order;
 pub mod functions;
 pub mod images;
+pub mod js;
 pub mod layers;
 pub mod merge;
 pub mod naming;

@@ -26,7 +26,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::compile::{Ctx, Template, naming};
+use crate::compile::{Ctx, Template, js, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
@@ -201,23 +201,13 @@ fn origin_id(origin: &Map<String, Value>) -> String {
         None => String::new(),
     };
     let mut id = format!("{kind}/{domain}");
-    if let Some(p) = origin.get("OriginPath").filter(|p| js_truthy(p)) {
+    if let Some(p) = origin.get("OriginPath").filter(|p| js::truthy(Some(p))) {
         match p {
             Value::String(s) => id.push_str(s),
             other => id.push_str(&crate::emit::json::to_compact(other)),
         }
     }
     id
-}
-
-fn js_truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|x| x != 0.0 && !x.is_nan()),
-        Value::String(s) => !s.is_empty(),
-        _ => true,
-    }
 }
 
 /// `createOrigin` (`None` after an error).
@@ -460,8 +450,8 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 for (k, v) in &b {
                     behavior.insert(k.clone(), v.clone());
                 }
-                if b.get("CachePolicyId").is_some_and(js_truthy)
-                    || b.get("ForwardedValues").is_some_and(js_truthy)
+                if js::truthy(b.get("CachePolicyId"))
+                    || js::truthy(b.get("ForwardedValues"))
                     || ["MaxTTL", "MinTTL", "DefaultTTL"]
                         .iter()
                         .any(|k| b.get(*k).is_some_and(|v| !v.is_null()))
