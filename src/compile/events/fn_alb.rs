@@ -72,11 +72,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         .and_then(Node::as_map);
     let mut events = Vec::new();
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(alb) = super::truthy(ev, "alb") else {
-                continue;
-            };
-            let event_key = super::key_span(ev, "alb");
+        for event in super::events_of(f, "alb") {
+            let alb = event.value;
+            let event_key = event.key;
             if let Some(e) = read(fkey, alb, event_key, &prefix, authorizers, diags) {
                 events.push(e);
             }

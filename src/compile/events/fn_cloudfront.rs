@@ -57,19 +57,15 @@ fn limits(event_type: Option<&str>) -> Option<(f64, f64)> {
 /// Whether the function has a (truthy) `cloudFront` event: the framework then versions it
 /// and defaults its memory size to 128 and its timeout to 5.
 pub fn has_event(f: &Node) -> bool {
-    super::event_list(f)
-        .iter()
-        .any(|ev| super::truthy(ev, "cloudFront").is_some())
+    super::events_of(f, "cloudFront").next().is_some()
 }
 
 /// The framework's `validate` (at `package:initialize`): a function's own `memorySize` and
 /// `timeout` within the limits of each of its events' type.
 pub fn check_limits(ctx: &Ctx, diags: &mut Diags) {
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(cf) = super::truthy(ev, "cloudFront") else {
-                continue;
-            };
+        for event in super::events_of(f, "cloudFront") {
+            let cf = event.value;
             let et = cf.get("eventType");
             let et_str = et.filter(|e| !e.is_null()).map(js_to_string);
             let Some((max_memory, max_timeout)) = limits(et_str.as_deref()) else {
@@ -90,7 +86,7 @@ pub fn check_limits(ctx: &Ctx, diags: &mut Diags) {
                             format!("function `{fkey}`: a {what} over {} is not supported by Lambda@Edge functions of type `{label}`", crate::emit::json::js_number(max)),
                         )
                         .label(v.span, format!("more than {}", crate::emit::json::js_number(max)))
-                        .secondary(super::key_span(ev, "cloudFront"), format!("an event of type `{label}`"))
+                        .secondary(event.key, format!("an event of type `{label}`"))
                         .help("Lambda@Edge allows 128 MB and 5 seconds for viewer events, 10240 MB and 30 seconds for origin events; lower the setting or leave it out (the framework then uses the viewer limits; it refuses this too)"),
                     );
                 }
@@ -320,11 +316,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let mut ok = true;
 
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(cf) = super::truthy(ev, "cloudFront") else {
-                continue;
-            };
-            let event_span = super::key_span(ev, "cloudFront");
+        for event in super::events_of(f, "cloudFront") {
+            let cf = event.value;
+            let event_span = event.key;
             first_event.get_or_insert(event_span);
             if cf.as_map().is_none() {
                 diags.push(

@@ -56,11 +56,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     for (fkey, f) in ctx.functions() {
         let mut n = 0;
         let mut function_has_scheduler = false;
-        for ev in super::event_list(f) {
-            let Some(sched) = ev.get("schedule").filter(|s| s.is_truthy()) else {
-                continue;
-            };
-            let Some(s) = settings(fkey, sched, super::key_span(ev, "schedule"), diags) else {
+        for event in super::events_of(f, "schedule") {
+            let sched = event.value;
+            let Some(s) = settings(fkey, sched, event.key, diags) else {
                 continue;
             };
             for r in &s.rates {

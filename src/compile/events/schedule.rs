@@ -70,20 +70,16 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     };
     for (key, sm) in super::state_machines(ctx) {
         let sm_id = super::state_machine_logical_id(key, sm);
-        let mut n = 0;
         let mut writes: Vec<RoleWrite> = Vec::new();
-        for ev in super::event_list(sm) {
-            let Some(sched) = ev.get("schedule").filter(|s| s.is_truthy()) else {
-                continue;
-            };
-            n += 1;
+        for event in super::events_of(sm, "schedule") {
+            let sched = event.value;
             let one = One {
                 ctx,
                 key,
                 sm_id: &sm_id,
-                n,
+                n: event.n,
                 sched,
-                event_key: super::key_span(ev, "schedule"),
+                event_key: event.key,
             };
             if let Some(w) = one.compile(t, diags, &shared) {
                 writes.push(w);
