@@ -3,15 +3,17 @@
 //! A case directory holds a service (`serverless.yml` and whatever it reads) and one of:
 //! - `expected.json`: the template the real tool chain writes (made by
 //!   `scripts/oracle-expected <case>`, never by hand); slsx's output must match it the way
-//!   `cfn-compare` compares (artifact-derived values normalised, key order ignored, every
-//!   string exact);
+//!   `cfn-compare` compares (artifact-derived values normalised, every string exact), and
+//!   then in the same order: resources, outputs and every object's keys as the oracle
+//!   writes them;
 //! - `expected.stderr`: the rendered diagnostics (no colour, width 100) of a run that must
 //!   fail with exit status 1 (or the status in `exit`).
 //!
 //! Optional files: `args` (extra `slsx expand` arguments, whitespace-separated), `env`
 //! (`KEY=VALUE` lines: the whole environment of the run), `scope` (`plugin` compares only what
 //! the step-functions compiler and `resources:` produce), `warnings` (expected rendered
-//! warnings of a successful run).
+//! warnings of a successful run), `order-free` (a one-line reason why the order cannot match
+//! the oracle's; the case then compares without order, and fails once the order matches).
 
 mod support;
 

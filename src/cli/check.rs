@@ -36,11 +36,10 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: &CheckArgs, io: &mut Io, reporter: &Reporter) -> i32 {
-    let input = match read_input(&args.service, &args.path, io, reporter) {
-        Ok(i) => i,
+    let (input, opts) = match read_input(&args.service, &args.path, io, reporter) {
+        Ok(read) => read,
         Err(code) => return code,
     };
-    let opts = args.service.options(&io.env);
     let result = crate::expand_with_config(&input, &opts);
     let mut diags: Diags = result.expansion.diags;
     crate::check::lint(

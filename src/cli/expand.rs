@@ -24,11 +24,10 @@ pub struct ExpandArgs {
 }
 
 pub fn run(args: &ExpandArgs, io: &mut Io, reporter: &Reporter) -> i32 {
-    let input = match read_input(&args.service, &args.path, io, reporter) {
-        Ok(i) => i,
+    let (input, opts) = match read_input(&args.service, &args.path, io, reporter) {
+        Ok(read) => read,
         Err(code) => return code,
     };
-    let opts = args.service.options(&io.env);
     let result = crate::expand(&input, &opts);
     reporter.report(&result.diags, &result.sources, io.stderr);
     let Some(template) = result.template else {

@@ -10,12 +10,13 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use super::{Io, Reporter, ServiceArgs, exit, failure_status, read_input, write_output};
-use crate::compile::resources::closest;
+use super::{
+    Io, Reporter, ServiceArgs, exit, failure_status, read_input, unknown_machine, write_output,
+};
 use crate::compile::state_machine::iam::{
     self, Cause, Contribution, NO_STATE_MACHINES, ROLE_CHANGED, RoleExplanation,
 };
-use crate::diagnostics::{Diag, Diags, codes as general};
+use crate::diagnostics::{Diag, Diags};
 use crate::emit::json::{to_compact, to_pretty};
 use crate::source::{SourceMap, Span};
 
@@ -57,11 +58,10 @@ pub struct ExplainIamArgs {
 }
 
 pub fn run(args: &ExplainIamArgs, io: &mut Io, reporter: &Reporter) -> i32 {
-    let input = match read_input(&args.service, &args.path, io, reporter) {
-        Ok(i) => i,
+    let (input, opts) = match read_input(&args.service, &args.path, io, reporter) {
+        Ok(read) => read,
         Err(code) => return code,
     };
-    let opts = args.service.options(&io.env);
     let (result, mut roles) = iam::record_explanations(|| crate::expand_with_config(&input, &opts));
     let sources = &result.expansion.sources;
     let mut diags = result.expansion.diags.clone();
@@ -78,25 +78,9 @@ pub fn run(args: &ExplainIamArgs, io: &mut Io, reporter: &Reporter) -> i32 {
         return exit::FAILURE;
     }
     if let Some(want) = &args.machine {
-        if !roles.iter().any(|r| &r.machine == want) {
-            let names: Vec<&str> = roles.iter().map(|r| r.machine.as_str()).collect();
-            let help = match closest(want, names.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "the state machines are: {}",
-                    names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
+        let names: Vec<&str> = roles.iter().map(|r| r.machine.as_str()).collect();
+        if let Some(d) = unknown_machine(want, &names) {
             reporter.report(&diags, sources, io.stderr);
-            let d = Diag::error(
-                &general::USAGE,
-                format!("there is no state machine `{want}`"),
-            )
-            .help(help);
             reporter.report(&d.into(), sources, io.stderr);
             return exit::ERROR;
         }

@@ -6,9 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 
-use super::{Io, Reporter, ServiceArgs, exit, failure_status};
-use crate::compile::resources::closest;
-use crate::diagnostics::{Diag, codes as general};
+use super::{Io, Reporter, ServiceArgs, exit, failure_status, unknown_machine};
+use crate::diagnostics::Diag;
 use crate::graph::{self, NO_STATE_MACHINES};
 
 pub const AFTER_HELP: &str = "\
@@ -47,11 +46,10 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: &GraphArgs, io: &mut Io, reporter: &Reporter) -> i32 {
-    let input = match read_input(&args.service, &args.path, io, reporter) {
-        Ok(i) => i,
+    let (input, opts) = match read_input(&args.service, &args.path, io, reporter) {
+        Ok(read) => read,
         Err(code) => return code,
     };
-    let opts = args.service.options(&io.env);
     let result = crate::expand_with_config(&input, &opts);
     let diags = &result.expansion.diags;
     let sources = &result.expansion.sources;
@@ -70,24 +68,8 @@ pub fn run(args: &GraphArgs, io: &mut Io, reporter: &Reporter) -> i32 {
         return exit::FAILURE;
     }
     if let Some(want) = &args.machine {
-        if !machines.iter().any(|(n, _)| n == want) {
-            let names: Vec<&str> = machines.iter().map(|(n, _)| n.as_str()).collect();
-            let help = match closest(want, names.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "the state machines are: {}",
-                    names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            let d = Diag::error(
-                &general::USAGE,
-                format!("there is no state machine `{want}`"),
-            )
-            .help(help);
+        let names: Vec<&str> = machines.iter().map(|(n, _)| n.as_str()).collect();
+        if let Some(d) = unknown_machine(want, &names) {
             reporter.report(&d.into(), sources, io.stderr);
             return exit::ERROR;
         }

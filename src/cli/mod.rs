@@ -305,19 +305,49 @@ impl ServiceArgs {
     }
 }
 
-/// Reads the input named by a PATH argument; on failure reports it and gives the exit status.
+/// Reads the input named by a PATH argument, with the expansion options of the service
+/// arguments; on failure reports it and gives the exit status.
 pub fn read_input(
     service: &ServiceArgs,
     path: &str,
     io: &mut Io,
     reporter: &Reporter,
-) -> Result<Input, i32> {
-    service.input(path, io.stdin).map_err(|d| {
-        let diags = d.into();
-        reporter.report(&diags, &SourceMap::new(), io.stderr);
-        // 2 for I/O, 1 for an input over the size limit
-        failure_status(&diags)
-    })
+) -> Result<(Input, Options), i32> {
+    match service.input(path, io.stdin) {
+        Ok(input) => Ok((input, service.options(&io.env))),
+        Err(d) => {
+            let diags = d.into();
+            reporter.report(&diags, &SourceMap::new(), io.stderr);
+            // 2 for I/O, 1 for an input over the size limit
+            Err(failure_status(&diags))
+        }
+    }
+}
+
+/// The `--machine` of `graph` and `explain-iam` when it names none of the state machines
+/// `names`: the usage error, with the closest name or the list.
+pub fn unknown_machine(want: &str, names: &[&str]) -> Option<Diag> {
+    if names.contains(&want) {
+        return None;
+    }
+    let help = match crate::compile::resources::closest(want, names.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!(
+            "the state machines are: {}",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some(
+        Diag::error(
+            &general::USAGE,
+            format!("there is no state machine `{want}`"),
+        )
+        .help(help),
+    )
 }
 
 /// Writes a command's data to `-o FILE` (atomically) or stdout; returns the exit status.

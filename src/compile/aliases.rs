@@ -78,6 +78,16 @@ pub fn depend_on_alias(ctx: &Ctx, fkey: &str, resource: &mut Value) {
     }
 }
 
+/// Puts `DependsOn: "<alias>"` on a resource when the function has an alias, as the last key:
+/// where the framework writes it in the templates of `compile/functions.js` (the function
+/// URL, its permission, the event invoke config), after `Properties`.
+pub fn depend_on_alias_last(ctx: &Ctx, fkey: &str, resource: &mut Value) {
+    if let (Some(id), Some(obj)) = (alias_logical_id(ctx, fkey), resource.as_object_mut()) {
+        obj.shift_remove("DependsOn");
+        obj.insert("DependsOn".into(), json!(id));
+    }
+}
+
 /// Sets `DependsOn` right after `Type` (or first when there is no `Type`).
 pub fn insert_depends_on(resource: &mut Value, value: Value) {
     let Some(obj) = resource.as_object_mut() else {

@@ -14,6 +14,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::function_order::{self, Read, Step};
 use super::{Ctx, Template};
 use super::{aliases, naming};
 use crate::declare_codes;
@@ -289,24 +290,59 @@ fn concat(list: &mut Vec<Value>, v: Value) {
     }
 }
 
-/// `package:compileFunctions` (core part): functions, versions, outputs.
+/// `package:compileFunctions` (core part): functions, versions, outputs, in the order the
+/// framework's async `compileFunction`s write them (see [`super::function_order`]).
+/// Diagnostics are reported per function, in `functions` order.
 pub fn compile_functions(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let fns = ctx.functions();
-    // `compileFunction` is async: every function is inserted first; a versioned function's
-    // version, output, URL and invoke config come after all of them (after its hashing
-    // awaits), an unversioned one's right after the function.
-    let mut later = Vec::new();
+    let images: Vec<bool> = fns.iter().map(|(_, f)| truthy(f.get("image"))).collect();
+    // `addFileToHash`: before `20201221`, every call reads the file again
+    let own_reads = ctx
+        .provider_at(&["lambdaHashingVersion"])
+        .is_some_and(|v| crate::yaml::js_to_number(v) < 20201221.0);
+    let read = |path: &str| match own_reads {
+        true => Read::Own,
+        false => Read::Shared(path.to_string()),
+    };
+    let mut compiled: Vec<Option<Option<Version>>> = fns.iter().map(|_| None).collect();
+    let mut found: Vec<Diags> = fns.iter().map(|_| Diags::default()).collect();
     let mut granted = Vec::new();
-    for (key, f) in &fns {
-        match compile_function(ctx, t, diags, key, f) {
-            Some(Some(version)) => later.push((*key, *f, version)),
-            Some(None) => finish_function(ctx, t, diags, key, f, None, &mut granted),
-            None => {}
+    function_order::run(&images, |step| match step {
+        Step::Start(i) => {
+            let (key, f) = fns[i];
+            compiled[i] = compile_function(ctx, t, &mut found[i], key, f);
+            let Some(Some(version)) = &compiled[i] else {
+                return Vec::new();
+            };
+            let mut reads = Vec::new();
+            if !images[i] {
+                // `getHashForFilePath` for `CodeSha256`, then `addFileToHash`
+                let artifact = artifact_path(ctx, key, f);
+                reads.push(Read::Shared(artifact.clone()));
+                reads.push(read(&artifact));
+            }
+            reads.extend(version.layer_zips.iter().map(|p| read(p)));
+            reads
         }
+        Step::Finish(i) => {
+            let (key, f) = fns[i];
+            if let Some(version) = compiled[i].take() {
+                finish_function(ctx, t, &mut found[i], key, f, version, &mut granted);
+            }
+            Vec::new()
+        }
+    });
+    for d in found.into_iter().flatten() {
+        diags.push(d);
     }
-    for (key, f, version) in later {
-        finish_function(ctx, t, diags, key, f, Some(version), &mut granted);
-    }
+}
+
+/// A function's version: its logical ID and resource, and the paths of the layer zips the
+/// framework hashes for it, in order.
+struct Version {
+    id: String,
+    resource: Value,
+    layer_zips: Vec<String>,
 }
 
 /// What follows a function: its version and output, its URL, its invoke config.
@@ -316,10 +352,13 @@ fn finish_function(
     diags: &mut Diags,
     key: &str,
     f: &Node,
-    version: Option<(String, Value)>,
+    version: Option<Version>,
     granted: &mut Vec<String>,
 ) {
-    if let Some((id, v)) = version {
+    if let Some(Version {
+        id, resource: v, ..
+    }) = version
+    {
         t.resources_mut().insert(id.clone(), v);
         t.outputs_mut().insert(
             naming::lambda_qualified_arn_output_logical_id(key),
@@ -420,7 +459,7 @@ fn compile_url(ctx: &Ctx, t: &mut Template, key: &str, f: &Node) {
     }
     let id = naming::lambda_function_url_logical_id(key);
     let mut url = json!({"Type": "AWS::Lambda::Url", "Properties": Value::Object(props)});
-    aliases::depend_on_alias(ctx, key, &mut url);
+    aliases::depend_on_alias_last(ctx, key, &mut url);
     t.resources_mut().insert(id.clone(), url);
     t.outputs_mut().insert(
         naming::lambda_function_url_logical_id(key),
@@ -436,7 +475,7 @@ fn compile_url(ctx: &Ctx, t: &mut Template, key: &str, f: &Node) {
                 "FunctionUrlAuthType": "NONE"
             }
         });
-        aliases::depend_on_alias(ctx, key, &mut permission);
+        aliases::depend_on_alias_last(ctx, key, &mut permission);
         t.resources_mut()
             .insert(naming::lambda_fn_url_permission_logical_id(key), permission);
     }
@@ -498,9 +537,7 @@ fn compile_event_invoke_config(
     }
     let mut config =
         json!({"Type": "AWS::Lambda::EventInvokeConfig", "Properties": Value::Object(props)});
-    if let Some(a) = alias {
-        aliases::insert_depends_on(&mut config, json!(a.logical_id));
-    }
+    aliases::depend_on_alias_last(ctx, key, &mut config);
     t.resources_mut()
         .insert(naming::lambda_event_config_logical_id(key), config);
 }
@@ -598,18 +635,25 @@ fn grant_destination(
 /// The artifact's file name: `package.artifact`'s basename, else `<functionKey>.zip` when
 /// packaged individually, else `<service>.zip`.
 fn artifact_name(ctx: &Ctx, key: &str, f: &Node) -> String {
+    let path = artifact_path(ctx, key, f);
+    path.rsplit('/').next().unwrap_or(&path).to_string()
+}
+
+/// Where the framework reads the artifact from: `package.artifact` as given, else
+/// `.serverless/<functionKey>.zip` when packaged individually, else
+/// `.serverless/<service>.zip`.
+fn artifact_path(ctx: &Ctx, key: &str, f: &Node) -> String {
     let artifact = truthy_val(f.at(&["package", "artifact"]))
         .or_else(|| truthy_val(ctx.config.at(&["package", "artifact"])));
     if let Some(a) = artifact {
-        let s = js_to_string(a);
-        return s.rsplit('/').next().unwrap_or(&s).to_string();
+        return js_to_string(a);
     }
     if truthy(ctx.config.at(&["package", "individually"]))
         || truthy(f.at(&["package", "individually"]))
     {
-        return format!("{key}.zip");
+        return format!(".serverless/{key}.zip");
     }
-    format!("{}.zip", ctx.service)
+    format!(".serverless/{}.zip", ctx.service)
 }
 
 /// `runtimeManagement` (`auto`, `onFunctionUpdate`, `manual` or `{mode, arn}`), function over
@@ -657,15 +701,14 @@ fn runtime_management(ctx: &Ctx, f: &Node) -> Option<Value> {
     Some(Value::Object(cfg))
 }
 
-/// Compiles one function; `None` on error, else its version (logical ID, resource) when
-/// versioned.
+/// Compiles one function; `None` on error, else its version when versioned.
 fn compile_function(
     ctx: &Ctx,
     t: &mut Template,
     diags: &mut Diags,
     key: &str,
     f: &Node,
-) -> Option<Option<(String, Value)>> {
+) -> Option<Option<Version>> {
     let fk_span = function_key_span(ctx, key);
     let handler = truthy_val(f.get("handler"));
     let image_node = truthy_val(f.get("image"));
@@ -996,8 +1039,8 @@ fn compile_function(
         super::layers::version_hash_inputs(ctx, t, hashed.get("Layers"));
     hashed.insert("layerConfigurations".into(), layer_configs);
     let mut input = hash_start;
-    for h in layer_zips {
-        input.push_str(&h);
+    for (_, h) in &layer_zips {
+        input.push_str(h);
     }
     input.push_str(&crate::emit::json::to_compact(&deep_sort(&Value::Object(
         hashed,
@@ -1029,7 +1072,11 @@ fn compile_function(
         // set after the version hash, which does not include it
         p.insert("SnapStart".into(), json!({"ApplyOn": "PublishedVersions"}));
     }
-    Some(Some((version_id, version)))
+    Some(Some(Version {
+        id: version_id,
+        resource: version,
+        layer_zips: layer_zips.into_iter().map(|(path, _)| path).collect(),
+    }))
 }
 
 fn s3_key_text(props: &Map<String, Value>) -> String {

@@ -264,14 +264,14 @@ fn check_refs(ctx: &Ctx, t: &Template, diags: &mut Diags) {
 }
 
 /// What a function's version hash takes from the service layers it references (`{Ref: …}` to
-/// a layer resource): the stand-in hashes of their zips (ordered by the zips' paths, as the
-/// framework orders them) and the `layerConfigurations` (`{name, ref, properties}`, properties
-/// without `Content.S3Key`).
+/// a layer resource): their zips as (path, stand-in hash), ordered by the paths as the
+/// framework orders them, and the `layerConfigurations` (`{name, ref, properties}`,
+/// properties without `Content.S3Key`).
 pub fn version_hash_inputs(
     ctx: &Ctx,
     t: &Template,
     layers_prop: Option<&Value>,
-) -> (Vec<String>, Value) {
+) -> (Vec<(String, String)>, Value) {
     let mut configs = Vec::new();
     let mut zips: Vec<(String, String)> = Vec::new();
     let compiled: Vec<(&str, Compiled)> = layers(ctx)
@@ -299,8 +299,5 @@ pub fn version_hash_inputs(
         ));
     }
     zips.sort();
-    (
-        zips.into_iter().map(|(_, h)| h).collect(),
-        Value::Array(configs),
-    )
+    (zips, Value::Array(configs))
 }

@@ -18,8 +18,10 @@
 pub mod aliases;
 pub mod core;
 pub mod events;
+mod function_order;
 pub mod functions;
 pub mod images;
+pub mod js;
 pub mod layers;
 pub mod merge;
 pub mod naming;

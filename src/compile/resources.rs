@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::merge::lodash_merge;
 use super::naming;
-use super::{Ctx, Template};
+use super::{Ctx, Template, js};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
 use crate::yaml::Node;
@@ -28,7 +28,7 @@ fn add_export_names(ctx: &Ctx, t: &mut Template) {
     let (service, stage) = (ctx.service.clone(), ctx.stage.clone());
     for (key, data) in t.outputs_mut().iter_mut() {
         if let Some(o) = data.as_object_mut()
-            && !o.get("Export").is_some_and(is_truthy)
+            && !js::truthy(o.get("Export"))
         {
             let mut export = Map::new();
             export.insert(
@@ -37,16 +37,6 @@ fn add_export_names(ctx: &Ctx, t: &mut Template) {
             );
             o.insert("Export".into(), Value::Object(export));
         }
-    }
-}
-
-fn is_truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        _ => true,
     }
 }
 
@@ -87,10 +77,10 @@ fn merge_custom_resources(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         }
         src.insert(k.clone(), e.value.to_json());
     }
-    if !src.get("Resources").is_some_and(is_truthy) {
+    if !js::truthy(src.get("Resources")) {
         src.insert("Resources".into(), Value::Object(Map::new()));
     }
-    if !src.get("Outputs").is_some_and(is_truthy) {
+    if !js::truthy(src.get("Outputs")) {
         src.insert("Outputs".into(), Value::Object(Map::new()));
     }
     lodash_merge(&mut t.root, &Value::Object(src));
@@ -135,7 +125,7 @@ fn merge_custom_resources(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                     let slot = res
                         .entry(attr.clone())
                         .or_insert_with(|| Value::Object(Map::new()));
-                    if !is_truthy(slot) {
+                    if !js::truthy(Some(slot)) {
                         *slot = Value::Object(Map::new());
                     }
                     if let (Some(o), Value::Object(v)) = (slot.as_object_mut(), &value) {
@@ -150,7 +140,7 @@ fn merge_custom_resources(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                         .or_insert_with(|| Value::Array(Vec::new()));
                     if let Value::String(s) = slot {
                         *slot = Value::Array(vec![Value::String(s.clone())]);
-                    } else if !is_truthy(slot) {
+                    } else if !js::truthy(Some(slot)) {
                         *slot = Value::Array(Vec::new());
                     }
                     if let Some(list) = slot.as_array_mut() {
@@ -184,7 +174,7 @@ fn strip_null_properties(t: &mut Template) {
             continue;
         };
         match r.get_mut("Properties") {
-            Some(p) if is_truthy(p) => strip(p),
+            Some(p) if js::truthy(Some(p)) => strip(p),
             Some(_) => {
                 r.remove("Properties");
             }

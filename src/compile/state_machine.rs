@@ -20,14 +20,13 @@ pub mod aws_sdk;
 pub mod definition;
 pub mod iam;
 pub mod iam_table;
-pub mod js;
 pub mod notifications;
 pub mod schema;
 
 use serde_json::Value;
 
 use super::naming;
-use super::{Ctx, Template};
+use super::{Ctx, Template, js};
 use crate::declare_codes;
 use crate::diagnostics::{Code, Diag, Diags};
 use crate::source::Span;

@@ -228,42 +228,8 @@ fn statements(doc: &Value, out: &mut Vec<Grant>) {
     for st in list(doc.get("Statement")) {
         let deny = st.get("Effect").and_then(Value::as_str) == Some("Deny");
         let principals = principals(st);
-        let (actions, neg_a) = match (st.get("Action"), st.get("NotAction")) {
-            (Some(a), _) => (
-                list(Some(a)).into_iter().map(readable::text).collect(),
-                false,
-            ),
-            (None, Some(n)) => (
-                vec![format!(
-                    "all actions except {}",
-                    list(Some(n))
-                        .into_iter()
-                        .map(readable::text)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )],
-                true,
-            ),
-            (None, None) => (vec![String::new()], false),
-        };
-        let (resources, neg_r) = match (st.get("Resource"), st.get("NotResource")) {
-            (Some(r), _) => (
-                list(Some(r)).into_iter().map(readable::text).collect(),
-                false,
-            ),
-            (None, Some(n)) => (
-                vec![format!(
-                    "all resources except {}",
-                    list(Some(n))
-                        .into_iter()
-                        .map(readable::text)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )],
-                true,
-            ),
-            (None, None) => (vec![String::new()], false),
-        };
+        let (actions, neg_a) = listed(st, "Action", "NotAction", "actions");
+        let (resources, neg_r) = listed(st, "Resource", "NotResource", "resources");
         for p in &principals {
             for a in &actions {
                 for r in &resources {
@@ -278,6 +244,29 @@ fn statements(doc: &Value, out: &mut Vec<Grant>) {
                 }
             }
         }
+    }
+}
+
+/// A statement's actions or resources (`key`), or `all <what> except …` for its `not_key`
+/// (then `true`); `[""]` when it has neither.
+fn listed(st: &Value, key: &str, not_key: &str, what: &str) -> (Vec<String>, bool) {
+    match (st.get(key), st.get(not_key)) {
+        (Some(a), _) => (
+            list(Some(a)).into_iter().map(readable::text).collect(),
+            false,
+        ),
+        (None, Some(n)) => (
+            vec![format!(
+                "all {what} except {}",
+                list(Some(n))
+                    .into_iter()
+                    .map(readable::text)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )],
+            true,
+        ),
+        (None, None) => (vec![String::new()], false),
     }
 }
 

@@ -10,7 +10,9 @@ pub mod node;
 pub mod scalar;
 
 pub use loader::{Limits, LoadOptions, catching_library_panic, load, long_form};
-pub use node::{Entry, Kind, Mapping, Node, is_array_index, js_to_string, number_to_json};
+pub use node::{
+    Entry, Kind, Mapping, Node, is_array_index, js_to_number, js_to_string, number_to_json,
+};
 
 use crate::declare_codes;
 use crate::diagnostics::Diag;

@@ -369,6 +369,19 @@ pub fn js_to_string(node: &Node) -> String {
     }
 }
 
+/// JavaScript `Number(value)` for a scalar (`NaN` for a list or a mapping, and for a string
+/// that is not a number).
+pub fn js_to_number(node: &Node) -> f64 {
+    match &node.kind {
+        Kind::Number(x) => *x,
+        Kind::Bool(b) => f64::from(u8::from(*b)),
+        Kind::Null => 0.0,
+        Kind::String(s) if s.trim().is_empty() => 0.0,
+        Kind::String(s) => s.trim().parse().unwrap_or(f64::NAN),
+        _ => f64::NAN,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -129,13 +129,29 @@ fn check_fixture(case: &str, dir: &Path) {
     .expect("expected.json parses");
     let actual: Value = serde_json::from_str(&r.stdout).expect("slsx output parses");
     let scope = read_opt(&dir.join("scope")).unwrap_or_else(|| "full".into());
-    let problems = compare(&expected, &actual, scope.trim() == "plugin");
+    let plugin_scope = scope.trim() == "plugin";
+    let problems = compare(&expected, &actual, plugin_scope);
     assert!(
         problems.is_empty(),
         "{case}: template differs from the oracle's ({} problems):\n{}",
         problems.len(),
         problems.join("\n")
     );
+    // users diff templates as text: the order must match too, unless the case says why not
+    let difference = order_difference(&expected, &actual, plugin_scope);
+    match (read_opt(&dir.join("order-free")), difference) {
+        (None, Some(d)) => panic!(
+            "{case}: same template as the oracle's, in another order (fixtures/{case}/order-free \
+             with a one-line reason opts out):\n  {d}"
+        ),
+        (Some(reason), _) if reason.trim().is_empty() => {
+            panic!("fixtures/{case}/order-free: say why the order cannot match")
+        }
+        (Some(_), None) => {
+            panic!("{case}: the order matches the oracle's now: delete fixtures/{case}/order-free")
+        }
+        _ => {}
+    }
 }
 
 fn normalize_newlines(s: &str) -> String {
@@ -229,6 +245,11 @@ fn in_plugin_scope(id: &str, res: &Value) -> bool {
     true
 }
 
+/// Outputs the framework's core writes (outside the plugin scope).
+fn is_core_output(k: &str) -> bool {
+    k == "ServerlessDeploymentBucketName" || k.ends_with("LambdaFunctionQualifiedArn")
+}
+
 fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
@@ -286,6 +307,82 @@ fn short(v: &Value) -> String {
     }
 }
 
+/// The first place where two templates that `compare` finds equal differ in order: the
+/// resources, the outputs, the template's sections and every object's keys, after the same
+/// normalisation (in plugin scope, of what that scope compares). `None` when the order is the
+/// oracle's.
+pub fn order_difference(expected: &Value, actual: &Value, plugin_scope: bool) -> Option<String> {
+    let (mut e, mut a) = (normalise(expected), normalise(actual));
+    if plugin_scope {
+        let only_scope = |t: &Value| {
+            let section = |name: &str, keep: &dyn Fn(&String, &Value) -> bool| {
+                let items = t.get(name).and_then(Value::as_object).into_iter().flatten();
+                Value::Object(
+                    items
+                        .filter(|(k, v)| keep(k, v))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                )
+            };
+            json!({
+                "Resources": section("Resources", &|k, v| in_plugin_scope(k, v)),
+                "Outputs": section("Outputs", &|k, _| !is_core_output(k)),
+            })
+        };
+        (e, a) = (only_scope(&e), only_scope(&a));
+    }
+    first_order_difference(&e, &a, "")
+}
+
+fn first_order_difference(e: &Value, a: &Value, path: &str) -> Option<String> {
+    match (e, a) {
+        (Value::Object(x), Value::Object(y)) => {
+            let (xk, yk): (Vec<&String>, Vec<&String>) = (x.keys().collect(), y.keys().collect());
+            if xk != yk {
+                let i = xk.iter().zip(&yk).take_while(|(p, q)| p == q).count();
+                let at = if path.is_empty() { "/" } else { path };
+                return Some(format!(
+                    "{at}: key #{i} is {:?}, the oracle's is {:?}\n  oracle's keys: {}\n  slsx's keys:   {}",
+                    yk.get(i).map(|k| k.as_str()).unwrap_or("(none)"),
+                    xk.get(i).map(|k| k.as_str()).unwrap_or("(none)"),
+                    key_window(&xk, i),
+                    key_window(&yk, i)
+                ));
+            }
+            x.iter().find_map(|(k, v)| {
+                y.get(k)
+                    .and_then(|w| first_order_difference(v, w, &format!("{path}/{k}")))
+            })
+        }
+        (Value::Array(x), Value::Array(y)) => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| first_order_difference(p, q, &format!("{path}/{i}"))),
+        _ => None,
+    }
+}
+
+/// The keys around index `i`: a few before, the one at `i` in brackets, a few after.
+fn key_window(keys: &[&String], i: usize) -> String {
+    let from = i.saturating_sub(2);
+    let mut parts: Vec<String> = Vec::new();
+    if from > 0 {
+        parts.push("...".into());
+    }
+    for (j, k) in keys.iter().enumerate().skip(from).take(6) {
+        parts.push(if j == i {
+            format!("[{k}]")
+        } else {
+            k.to_string()
+        });
+    }
+    if from + 6 < keys.len() {
+        parts.push("...".into());
+    }
+    parts.join(", ")
+}
+
 /// Compares two templates; returns the problems (empty when they match).
 pub fn compare(expected: &Value, actual: &Value, plugin_scope: bool) -> Vec<String> {
     let (e, a) = (normalise(expected), normalise(actual));
@@ -301,11 +398,8 @@ pub fn compare(expected: &Value, actual: &Value, plugin_scope: bool) -> Vec<Stri
     if plugin_scope {
         er.retain(|k, v| in_plugin_scope(k, v));
         ar.retain(|k, v| in_plugin_scope(k, v));
-        let core_out = |k: &str| {
-            k == "ServerlessDeploymentBucketName" || k.ends_with("LambdaFunctionQualifiedArn")
-        };
-        eo.retain(|k, _| !core_out(k));
-        ao.retain(|k, _| !core_out(k));
+        eo.retain(|k, _| !is_core_output(k));
+        ao.retain(|k, _| !is_core_output(k));
     }
     let mut problems = Vec::new();
     for (id, r) in &er {

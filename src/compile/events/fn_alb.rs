@@ -72,11 +72,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         .and_then(Node::as_map);
     let mut events = Vec::new();
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(alb) = super::truthy(ev, "alb") else {
-                continue;
-            };
-            let event_key = super::key_span(ev, "alb");
+        for event in super::events_of(f, "alb") {
+            let alb = event.value;
+            let event_key = event.key;
             if let Some(e) = read(fkey, alb, event_key, &prefix, authorizers, diags) {
                 events.push(e);
             }
@@ -106,9 +104,13 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         }
         let mut permission =
             fn_common::invoke_permission(ctx, e.fkey, "elasticloadbalancing.amazonaws.com", None);
-        if let Some(alias) = crate::compile::aliases::alias_logical_id(ctx, e.fkey) {
-            // a list here, unlike the other events' permissions
-            permission["DependsOn"] = json!([alias]);
+        if let Some(alias) = crate::compile::aliases::alias_logical_id(ctx, e.fkey)
+            && let Some(p) = permission.as_object_mut()
+        {
+            // a list here, and set after the template (so after `Properties`), unlike the
+            // other events' permissions
+            p.shift_remove("DependsOn");
+            p.insert("DependsOn".into(), json!([alias]));
         }
         let mut alb_permission = permission.clone();
         super::set_property(&mut alb_permission, "SourceArn", json!({"Ref": tg}));

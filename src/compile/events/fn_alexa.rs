@@ -61,12 +61,8 @@ pub fn compile_smart_home(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
 fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags, kind: Alexa) {
     let key = kind.key();
     for (fkey, f) in ctx.functions() {
-        let mut n = 0;
-        for ev in super::event_list(f) {
-            let Some(e) = super::truthy(ev, key) else {
-                continue;
-            };
-            n += 1;
+        for event in super::events_of(f, key) {
+            let e = event.value;
             let (app_id, enabled) = match &e.kind {
                 Kind::String(_) => (Some(e), true),
                 Kind::Map(_) => {
@@ -111,7 +107,7 @@ fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags, kind: Alexa) {
                             .help("give the skill's id as `appId: amzn1.ask.skill.<id>` (the framework crashes without it)"),
                     };
                     let skip = d.is_error();
-                    diags.push(d.label(super::key_span(ev, key), "needs `appId`"));
+                    diags.push(d.label(event.key, "needs `appId`"));
                     if skip {
                         continue;
                     }
@@ -145,7 +141,7 @@ fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags, kind: Alexa) {
             }
             let mut permission = json!({"Type": "AWS::Lambda::Permission", "Properties": props});
             crate::compile::aliases::depend_on_alias(ctx, fkey, &mut permission);
-            t.merge_resource(&kind.permission_id(fkey, n), permission);
+            t.merge_resource(&kind.permission_id(fkey, event.n), permission);
         }
     }
 }

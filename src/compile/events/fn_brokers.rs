@@ -179,14 +179,6 @@ fn starting_position(
     Some((position, timestamp))
 }
 
-/// The events of one kind of one function, with the span of their key.
-fn events<'a>(f: &'a Node, kind: &str) -> Vec<(&'a Node, Span)> {
-    super::event_list(f)
-        .iter()
-        .filter_map(|ev| super::truthy(ev, kind).map(|e| (e, super::key_span(ev, kind))))
-        .collect()
-}
-
 /// `AWS::Lambda::EventSourceMapping` with these properties and `DependsOn`.
 fn mapping(depends: Vec<Value>, props: Map<String, Value>) -> Value {
     json!({"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": props})
@@ -210,7 +202,8 @@ pub fn compile_kafka(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         let mut secrets: Vec<Value> = Vec::new();
         let mut any = false;
         let mut needs_ec2 = false;
-        for (ev, event_key) in events(f, "kafka") {
+        for event in super::events_of(f, "kafka") {
+            let (ev, event_key) = (event.value, event.key);
             let Some(req) = required(
                 "kafka",
                 fkey,
@@ -382,7 +375,8 @@ fn compile_mq(ctx: &Ctx, t: &mut Template, diags: &mut Diags, kind: &str, id_par
         let mut secrets = Vec::new();
         let mut brokers = Vec::new();
         let mut any = false;
-        for (ev, event_key) in events(f, kind) {
+        for event in super::events_of(f, kind) {
+            let (ev, event_key) = (event.value, event.key);
             let Some(req) = required(
                 kind,
                 fkey,
@@ -449,7 +443,8 @@ pub fn compile_msk(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     ];
     for (fkey, f) in ctx.functions() {
         let mut clusters = Vec::new();
-        for (ev, event_key) in events(f, "msk") {
+        for event in super::events_of(f, "msk") {
+            let (ev, event_key) = (event.value, event.key);
             let Some(req) = required("msk", fkey, ev, event_key, &["arn", "topic"], diags) else {
                 continue;
             };

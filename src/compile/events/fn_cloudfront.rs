@@ -26,7 +26,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::compile::{Ctx, Template, naming};
+use crate::compile::{Ctx, Template, js, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
@@ -57,19 +57,15 @@ fn limits(event_type: Option<&str>) -> Option<(f64, f64)> {
 /// Whether the function has a (truthy) `cloudFront` event: the framework then versions it
 /// and defaults its memory size to 128 and its timeout to 5.
 pub fn has_event(f: &Node) -> bool {
-    super::event_list(f)
-        .iter()
-        .any(|ev| super::truthy(ev, "cloudFront").is_some())
+    super::events_of(f, "cloudFront").next().is_some()
 }
 
 /// The framework's `validate` (at `package:initialize`): a function's own `memorySize` and
 /// `timeout` within the limits of each of its events' type.
 pub fn check_limits(ctx: &Ctx, diags: &mut Diags) {
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(cf) = super::truthy(ev, "cloudFront") else {
-                continue;
-            };
+        for event in super::events_of(f, "cloudFront") {
+            let cf = event.value;
             let et = cf.get("eventType");
             let et_str = et.filter(|e| !e.is_null()).map(js_to_string);
             let Some((max_memory, max_timeout)) = limits(et_str.as_deref()) else {
@@ -90,7 +86,7 @@ pub fn check_limits(ctx: &Ctx, diags: &mut Diags) {
                             format!("function `{fkey}`: a {what} over {} is not supported by Lambda@Edge functions of type `{label}`", crate::emit::json::js_number(max)),
                         )
                         .label(v.span, format!("more than {}", crate::emit::json::js_number(max)))
-                        .secondary(super::key_span(ev, "cloudFront"), format!("an event of type `{label}`"))
+                        .secondary(event.key, format!("an event of type `{label}`"))
                         .help("Lambda@Edge allows 128 MB and 5 seconds for viewer events, 10240 MB and 30 seconds for origin events; lower the setting or leave it out (the framework then uses the viewer limits; it refuses this too)"),
                     );
                 }
@@ -201,23 +197,13 @@ fn origin_id(origin: &Map<String, Value>) -> String {
         None => String::new(),
     };
     let mut id = format!("{kind}/{domain}");
-    if let Some(p) = origin.get("OriginPath").filter(|p| js_truthy(p)) {
+    if let Some(p) = origin.get("OriginPath").filter(|p| js::truthy(Some(p))) {
         match p {
             Value::String(s) => id.push_str(s),
             other => id.push_str(&crate::emit::json::to_compact(other)),
         }
     }
     id
-}
-
-fn js_truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|x| x != 0.0 && !x.is_nan()),
-        Value::String(s) => !s.is_empty(),
-        _ => true,
-    }
 }
 
 /// `createOrigin` (`None` after an error).
@@ -330,11 +316,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let mut ok = true;
 
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(cf) = super::truthy(ev, "cloudFront") else {
-                continue;
-            };
-            let event_span = super::key_span(ev, "cloudFront");
+        for event in super::events_of(f, "cloudFront") {
+            let cf = event.value;
+            let event_span = event.key;
             first_event.get_or_insert(event_span);
             if cf.as_map().is_none() {
                 diags.push(
@@ -460,8 +444,8 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 for (k, v) in &b {
                     behavior.insert(k.clone(), v.clone());
                 }
-                if b.get("CachePolicyId").is_some_and(js_truthy)
-                    || b.get("ForwardedValues").is_some_and(js_truthy)
+                if js::truthy(b.get("CachePolicyId"))
+                    || js::truthy(b.get("ForwardedValues"))
                     || ["MaxTTL", "MinTTL", "DefaultTTL"]
                         .iter()
                         .any(|k| b.get(*k).is_some_and(|v| !v.is_null()))

@@ -38,21 +38,17 @@ const KEYS: [&str; 7] = [
 /// Compiles these events into the template.
 pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     for (fkey, f) in ctx.functions() {
-        let mut n = 0;
-        for ev in super::event_list(f) {
-            let Some(rule) = super::truthy(ev, "cloudwatchEvent") else {
-                continue;
-            };
-            n += 1;
-            let event_span = super::key_span(ev, "cloudwatchEvent");
+        for event in super::events_of(f, "cloudwatchEvent") {
+            let rule = event.value;
+            let event_span = event.key;
             let Some(mut value) = compile_rule(ctx, fkey, rule, event_span, diags) else {
                 continue;
             };
             crate::compile::aliases::depend_on_alias(ctx, fkey, &mut value);
-            let rule_id = naming::cloud_watch_event_logical_id(fkey, n);
+            let rule_id = naming::cloud_watch_event_logical_id(fkey, event.n);
             t.merge_resource(&rule_id, value);
             t.merge_resource(
-                &naming::lambda_cloud_watch_event_permission_logical_id(fkey, n),
+                &naming::lambda_cloud_watch_event_permission_logical_id(fkey, event.n),
                 fn_common::invoke_permission(
                     ctx,
                     fkey,

@@ -42,15 +42,11 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     // log group → the events on it so far (their spans)
     let mut per_group: HashMap<String, Vec<Span>> = HashMap::new();
     for (fkey, f) in ctx.functions() {
-        let mut n = 0;
         let mut groups: Vec<String> = Vec::new();
         let permission_id = naming::lambda_cloud_watch_log_permission_logical_id(fkey);
-        for ev in super::event_list(f) {
-            let Some(cw) = super::truthy(ev, "cloudwatchLog") else {
-                continue;
-            };
-            n += 1;
-            let event_span = super::key_span(ev, "cloudwatchLog");
+        for event in super::events_of(f, "cloudwatchLog") {
+            let cw = event.value;
+            let event_span = event.key;
             let Some((group, group_node, filter)) = read(fkey, cw, diags) else {
                 continue;
             };
@@ -131,7 +127,10 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 crate::compile::aliases::insert_depends_on(&mut intended, json!([a]));
             }
             let permission = settle(&text, intended, "permission", cw.span, diags);
-            t.merge_resource(&naming::cloud_watch_log_logical_id(fkey, n), filter_value);
+            t.merge_resource(
+                &naming::cloud_watch_log_logical_id(fkey, event.n),
+                filter_value,
+            );
             t.merge_resource(&permission_id, permission);
         }
     }

@@ -84,11 +84,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let mut new = Vec::new();
     let mut existing = Vec::new();
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(e) = super::truthy(ev, "cognitoUserPool") else {
-                continue;
-            };
-            let event_key = super::key_span(ev, "cognitoUserPool");
+        for event in super::events_of(f, "cognitoUserPool") {
+            let e = event.value;
+            let event_key = event.key;
             let Some(trigger) = read(fkey, e, event_key, diags) else {
                 continue;
             };

@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 
 use super::custom_resources::{self, Handler, arn_join};
 use super::schedule::{check_inputs, retry_policy};
-use crate::compile::{Ctx, Template, naming};
+use crate::compile::{Ctx, Template, js, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
@@ -270,17 +270,6 @@ fn read<'a>(
     })
 }
 
-/// JavaScript truthiness of a JSON value.
-fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        _ => true,
-    }
-}
-
 /// The bus name the framework works with: an ARN's part after the first `/`, else the value.
 /// Second: whether the bus already exists (an ARN or an intrinsic).
 fn bus_name(e: &Event) -> (Option<Value>, bool) {
@@ -324,7 +313,7 @@ fn compile_cloudformation(
 ) {
     let (bus, exists) = bus_name(e);
     let create = match &bus {
-        Some(b) => !exists && truthy(b) && !is_default(b),
+        Some(b) => !exists && js::truthy(Some(b)) && !is_default(b),
         None => false,
     };
     let mut bus_id = None;
@@ -387,7 +376,7 @@ fn compile_cloudformation(
     );
 
     let mut path = vec![Value::String("rule".into())];
-    if let Some(b) = bus.filter(truthy) {
+    if let Some(b) = bus.filter(|b| js::truthy(Some(b))) {
         path.push(b);
     }
     path.push(e.rule_name.clone());
@@ -465,7 +454,7 @@ fn compile_custom_resource(
         }),
     );
     if !cr.has_bus_statement
-        && let Some(b) = bus.filter(truthy)
+        && let Some(b) = bus.filter(|b| js::truthy(Some(b)))
         && !is_default(&b)
     {
         cr.statements.push(json!({

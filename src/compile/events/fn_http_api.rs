@@ -188,7 +188,8 @@ fn endpoints(
                 },
             });
             if let Some(id) = alias {
-                integration["DependsOn"] = json!(id);
+                // the framework's template has it between `Type` and `Properties`
+                crate::compile::aliases::insert_depends_on(&mut integration, json!(id));
             }
             t.merge_resource(&integration_id, integration);
         }
@@ -263,18 +264,6 @@ fn check_payload(p: &Node, diags: &mut Diags) {
     );
 }
 
-/// JavaScript `Number(v)` of a timeout setting (`NaN` for what is not a number).
-fn js_number(n: &Node) -> f64 {
-    match &n.kind {
-        Kind::Number(x) => *x,
-        Kind::Bool(b) => f64::from(u8::from(*b)),
-        Kind::Null => 0.0,
-        Kind::String(s) if s.trim().is_empty() => 0.0,
-        Kind::String(s) => s.trim().parse().unwrap_or(f64::NAN),
-        _ => f64::NAN,
-    }
-}
-
 /// A function's timeout as the framework reads it (`Number(timeout)`, then — with
 /// `or_provider` — `provider.timeout`; 0 and what is not a number count as unset), and where.
 pub(crate) fn timeout_of<'a>(
@@ -283,7 +272,7 @@ pub(crate) fn timeout_of<'a>(
     or_provider: bool,
 ) -> Option<(f64, &'a Node)> {
     let pick = |n: Option<&'a Node>| {
-        n.map(|n| (js_number(n), n))
+        n.map(|n| (crate::yaml::js_to_number(n), n))
             .filter(|(x, _)| *x != 0.0 && !x.is_nan())
     };
     pick(ctx.function(function).and_then(|f| f.get("timeout"))).or_else(|| {
@@ -382,7 +371,7 @@ mod tests {
 
     #[test]
     fn timeouts_read_like_javascript_numbers() {
-        let n = |k: Kind| js_number(&Node::new(crate::source::Span::NONE, k));
+        let n = |k: Kind| crate::yaml::js_to_number(&Node::new(crate::source::Span::NONE, k));
         assert_eq!(n(Kind::Number(31.0)), 31.0);
         assert_eq!(n(Kind::String(" 30 ".into())), 30.0);
         assert!(n(Kind::String("x".into())).is_nan());

@@ -27,18 +27,12 @@ declare_codes! { CODES;
 /// Compiles the `iot` events.
 pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     for (fkey, f) in ctx.functions() {
-        let mut n = 0;
-        for ev in super::event_list(f) {
-            let Some(iot) = super::truthy(ev, "iot") else {
+        for event in super::events_of(f, "iot") {
+            let iot = event.value;
+            let Some(payload) = topic_rule_payload(ctx, fkey, iot, event.key, diags) else {
                 continue;
             };
-            n += 1;
-            let Some(payload) =
-                topic_rule_payload(ctx, fkey, iot, super::key_span(ev, "iot"), diags)
-            else {
-                continue;
-            };
-            let rule_id = naming::iot_logical_id(fkey, n);
+            let rule_id = naming::iot_logical_id(fkey, event.n);
             let mut props = Map::new();
             props.insert("TopicRulePayload".into(), payload);
             if let Some(name) = super::truthy(iot, "name") {
@@ -48,7 +42,7 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
             crate::compile::aliases::depend_on_alias(ctx, fkey, &mut rule);
             t.merge_resource(&rule_id, rule);
             t.merge_resource(
-                &naming::lambda_iot_permission_logical_id(fkey, n),
+                &naming::lambda_iot_permission_logical_id(fkey, event.n),
                 fn_common::invoke_permission(
                     ctx,
                     fkey,
@@ -139,17 +133,14 @@ fn topic_rule_payload(
 /// Compiles the `iotFleetProvisioning` events.
 pub fn compile_fleet_provisioning(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     for (fkey, f) in ctx.functions() {
-        let events: Vec<(&Node, &Node)> = super::event_list(f)
-            .iter()
-            .filter_map(|ev| super::truthy(ev, "iotFleetProvisioning").map(|e| (ev, e)))
-            .collect();
+        let events: Vec<_> = super::events_of(f, "iotFleetProvisioning").collect();
         if events.len() > 1 {
             let mut d = Diag::error(
                 &MULTIPLE_TEMPLATES,
                 format!("function `{fkey}` has more than one iotFleetProvisioning event"),
             );
-            for (i, (ev, _)) in events.iter().enumerate() {
-                let span = super::key_span(ev, "iotFleetProvisioning");
+            for (i, event) in events.iter().enumerate() {
+                let span = event.key;
                 d = if i == 1 {
                     d.label(span, "a second provisioning hook")
                 } else {
@@ -159,10 +150,10 @@ pub fn compile_fleet_provisioning(ctx: &Ctx, t: &mut Template, diags: &mut Diags
             diags.push(d.help("a function is the pre-provisioning hook of one provisioning template; use one event per function (the framework refuses this too: MULTIPLE_IOT_PROVISIONING_TEMPLATE_HOOK)"));
             continue;
         }
-        let Some((ev, e)) = events.first() else {
+        let Some(event) = events.first() else {
             continue;
         };
-        let event_key = super::key_span(ev, "iotFleetProvisioning");
+        let (e, event_key) = (event.value, event.key);
         if e.as_map().is_none() {
             diags.push(
                 Diag::error(&INVALID, format!("iotFleetProvisioning event of function `{fkey}` is not a mapping"))

@@ -206,10 +206,8 @@ fn new_buckets(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let mut declared: HashMap<String, String> = HashMap::new();
     let mut enabled: Vec<(&str, String)> = Vec::new();
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(s3) = super::truthy(ev, "s3") else {
-                continue;
-            };
+        for event in super::events_of(f, "s3") {
+            let s3 = event.value;
             if is_existing(s3) {
                 continue;
             }

@@ -22,7 +22,7 @@ use super::schedule::{
     BAD_EXPRESSION, BAD_RATE, INVALID, MISSING_RATE, UNKNOWN_METHOD, check_inputs,
     check_scheduler_options, framework_accepts,
 };
-use crate::compile::{Ctx, Template, aliases, naming};
+use crate::compile::{Ctx, Template, aliases, js, naming};
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
 use crate::source::Span;
@@ -56,11 +56,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     for (fkey, f) in ctx.functions() {
         let mut n = 0;
         let mut function_has_scheduler = false;
-        for ev in super::event_list(f) {
-            let Some(sched) = ev.get("schedule").filter(|s| s.is_truthy()) else {
-                continue;
-            };
-            let Some(s) = settings(fkey, sched, super::key_span(ev, "schedule"), diags) else {
+        for event in super::events_of(f, "schedule") {
+            let sched = event.value;
+            let Some(s) = settings(fkey, sched, event.key, diags) else {
                 continue;
             };
             for r in &s.rates {
@@ -348,11 +346,11 @@ fn rule(ctx: &Ctx, fkey: &str, s: &Settings, rate: &Node, event: Span, diags: &m
     }
     text.lit("\"Targets\": [{");
     let mut target = Map::new();
-    if let Some(input) = s.input.as_ref().filter(|v| js_truthy(v)) {
+    if let Some(input) = s.input.as_ref().filter(|v| js::truthy(Some(v))) {
         let (spliced, want) = match input {
             Value::String(x) => (jsontext::escape_quotes(x), x.clone()),
             other => {
-                let x = js_value_to_string(other);
+                let x = js::to_js_string(other);
                 (x.clone(), x)
             }
         };
@@ -512,27 +510,5 @@ fn grant_scheduler(t: &mut Template, resources: Vec<Value>, first: Span, diags: 
             "Action": ["lambda:InvokeFunction"],
             "Resource": resources,
         }));
-    }
-}
-
-/// JavaScript truthiness of a JSON value.
-fn js_truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        _ => true,
-    }
-}
-
-/// JavaScript `String(v)` of a scalar JSON value.
-fn js_value_to_string(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => crate::emit::json::js_number(n.as_f64().unwrap_or(0.0)),
-        Value::Bool(b) => b.to_string(),
-        Value::Null => "null".into(),
-        _ => "[object Object]".into(),
     }
 }

@@ -57,11 +57,9 @@ struct Topic {
 pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let mut seen = Seen::default();
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(sns) = super::truthy(ev, "sns") else {
-                continue;
-            };
-            let event_span = super::key_span(ev, "sns");
+        for event in super::events_of(f, "sns") {
+            let sns = event.value;
+            let event_span = event.key;
             let Some(topic) = topic(ctx, fkey, sns, diags) else {
                 continue;
             };

@@ -38,11 +38,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let mut queues: Vec<Value> = Vec::new();
     let mut seen = Seen::default();
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(sqs) = super::truthy(ev, "sqs") else {
-                continue;
-            };
-            let event_span = super::key_span(ev, "sqs");
+        for event in super::events_of(f, "sqs") {
+            let sqs = event.value;
+            let event_span = event.key;
             let Some((arn, queue_name)) = queue(fkey, sqs, diags) else {
                 continue;
             };

@@ -119,11 +119,9 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         .is_some_and(Node::is_truthy);
     for (fkey, f) in ctx.functions() {
         let mut st = Statements::default();
-        for ev in super::event_list(f) {
-            let Some(stream) = super::truthy(ev, "stream") else {
-                continue;
-            };
-            let event_span = super::key_span(ev, "stream");
+        for event in super::events_of(f, "stream") {
+            let stream = event.value;
+            let event_span = event.key;
             let Some(src) = source(fkey, stream, diags) else {
                 continue;
             };

@@ -69,11 +69,9 @@ fn invocation_uri(function_arn: Value) -> Value {
 pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let mut events = Vec::new();
     for (fkey, f) in ctx.functions() {
-        for ev in super::event_list(f) {
-            let Some(ws) = super::truthy(ev, "websocket") else {
-                continue;
-            };
-            if let Some(e) = read(ctx, fkey, ws, super::key_span(ev, "websocket"), diags) {
+        for event in super::events_of(f, "websocket") {
+            let ws = event.value;
+            if let Some(e) = read(ctx, fkey, ws, event.key, diags) {
                 events.push(e);
             }
         }

@@ -294,6 +294,31 @@ pub(crate) fn event_list(owner: &Node) -> &[Node] {
     owner.get("events").and_then(Node::as_seq).unwrap_or(&[])
 }
 
+/// One event of a kind (`- sqs: …`) in an `events` list.
+pub(crate) struct EventOf<'a> {
+    /// The event's value (`…`).
+    pub value: &'a Node,
+    /// Where its key is.
+    pub key: crate::source::Span,
+    /// Its number among the owner's events of this kind, from 1 (the compilers'
+    /// `<kind>NumberInFunction`).
+    pub n: usize,
+}
+
+/// The events of `kind` in `owner`'s `events` whose value is truthy (the compilers skip the
+/// others), in order.
+pub(crate) fn events_of<'a>(owner: &'a Node, kind: &'a str) -> impl Iterator<Item = EventOf<'a>> {
+    event_list(owner)
+        .iter()
+        .filter_map(move |ev| truthy(ev, kind).map(|value| (value, key_span(ev, kind))))
+        .enumerate()
+        .map(|(i, (value, key))| EventOf {
+            value,
+            key,
+            n: i + 1,
+        })
+}
+
 /// The framework's and the plugin's spellings of the same event option, both ways: a key
 /// written in one compiler's spelling is suggested the other's.
 const SPELLINGS: [(&str, &str); 12] = [

@@ -70,20 +70,16 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     };
     for (key, sm) in super::state_machines(ctx) {
         let sm_id = super::state_machine_logical_id(key, sm);
-        let mut n = 0;
         let mut writes: Vec<RoleWrite> = Vec::new();
-        for ev in super::event_list(sm) {
-            let Some(sched) = ev.get("schedule").filter(|s| s.is_truthy()) else {
-                continue;
-            };
-            n += 1;
+        for event in super::events_of(sm, "schedule") {
+            let sched = event.value;
             let one = One {
                 ctx,
                 key,
                 sm_id: &sm_id,
-                n,
+                n: event.n,
                 sched,
-                event_key: super::key_span(ev, "schedule"),
+                event_key: event.key,
             };
             if let Some(w) = one.compile(t, diags, &shared) {
                 writes.push(w);
@@ -361,29 +357,44 @@ impl<'a> One<'a> {
         Value::String(s)
     }
 
-    /// The `AWS::Events::Rule` of an `eventBus` schedule.
-    fn rule(&self, s: &Settings, diags: &mut Diags) -> Value {
+    /// The start of either resource's template: its `Type`, then `ScheduleExpression` and
+    /// `State` (text and intended properties).
+    fn start(s: &Settings, ty: &str) -> (Text, serde_json::Map<String, Value>) {
         let mut text = Text::new();
         let mut props = serde_json::Map::new();
-        text.lit("{\"Type\": \"AWS::Events::Rule\", \"Properties\": {\"ScheduleExpression\": ")
-            .quoted("rate", &s.expr, &s.expr, s.expr_span)
-            .lit(", \"State\": ");
+        text.lit(&format!(
+            "{{\"Type\": \"{ty}\", \"Properties\": {{\"ScheduleExpression\": "
+        ))
+        .quoted("rate", &s.expr, &s.expr, s.expr_span)
+        .lit(", \"State\": ");
         props.insert("ScheduleExpression".into(), Value::String(s.expr.clone()));
         let state = if s.disabled { "DISABLED" } else { "ENABLED" };
         text.lit(&format!("\"{state}\", "));
         props.insert("State".into(), Value::String(state.into()));
+        (text, props)
+    }
+
+    /// `Name` and `Description`, when set.
+    fn name_and_description(
+        s: &Settings,
+        text: &mut Text,
+        props: &mut serde_json::Map<String, Value>,
+    ) {
         if let Some(n) = s.name {
-            props.insert(
-                "Name".into(),
-                Self::quoted_node(&mut text, "Name", "name", n),
-            );
+            props.insert("Name".into(), Self::quoted_node(text, "Name", "name", n));
         }
         if let Some(d) = s.description {
             props.insert(
                 "Description".into(),
-                Self::quoted_node(&mut text, "Description", "description", d),
+                Self::quoted_node(text, "Description", "description", d),
             );
         }
+    }
+
+    /// The `AWS::Events::Rule` of an `eventBus` schedule.
+    fn rule(&self, s: &Settings, diags: &mut Diags) -> Value {
+        let (mut text, mut props) = Self::start(s, "AWS::Events::Rule");
+        Self::name_and_description(s, &mut text, &mut props);
         text.lit("\"Targets\": [{");
         let mut target = serde_json::Map::new();
         if let Some(i) = s.input {
@@ -428,35 +439,14 @@ impl<'a> One<'a> {
 
     /// The `AWS::Scheduler::Schedule` of a `scheduler` schedule.
     fn scheduler_schedule(&self, s: &Settings, diags: &mut Diags) -> Value {
-        let mut text = Text::new();
-        let mut props = serde_json::Map::new();
-        text.lit(
-            "{\"Type\": \"AWS::Scheduler::Schedule\", \"Properties\": {\"ScheduleExpression\": ",
-        )
-        .quoted("rate", &s.expr, &s.expr, s.expr_span)
-        .lit(", \"State\": ");
-        props.insert("ScheduleExpression".into(), Value::String(s.expr.clone()));
-        let state = if s.disabled { "DISABLED" } else { "ENABLED" };
-        text.lit(&format!("\"{state}\", "));
-        props.insert("State".into(), Value::String(state.into()));
+        let (mut text, mut props) = Self::start(s, "AWS::Scheduler::Schedule");
         if let Some(tz) = s.timezone {
             props.insert(
                 "ScheduleExpressionTimezone".into(),
                 Self::quoted_node(&mut text, "ScheduleExpressionTimezone", "timezone", tz),
             );
         }
-        if let Some(n) = s.name {
-            props.insert(
-                "Name".into(),
-                Self::quoted_node(&mut text, "Name", "name", n),
-            );
-        }
-        if let Some(d) = s.description {
-            props.insert(
-                "Description".into(),
-                Self::quoted_node(&mut text, "Description", "description", d),
-            );
-        }
+        Self::name_and_description(s, &mut text, &mut props);
         text.lit("\"Target\": {");
         let mut target = serde_json::Map::new();
         target.insert("Arn".into(), self.arn(&mut text));

@@ -113,8 +113,59 @@ pub fn article(v: &Node) -> &'static str {
     }
 }
 
+/// The address of a source that needs one (`req.ty`, e.g. `${env:NAME}` as `example`):
+/// `Missing address argument …` when it is falsy, `Non-string address argument in variable
+/// "<named>" source: …` for an object (`named` is the source's own name, except where the
+/// framework's message names another).
+pub fn required_address(
+    req: &Req,
+    code: &'static Code,
+    example: &str,
+    named: &str,
+) -> Result<String, Fail> {
+    if req.truthy_address().is_none() {
+        return Err(missing_address(code, &req.ty, example));
+    }
+    let what = format!("Non-string address argument in variable \"{named}\" source");
+    Ok(address_string(req, code, &what)?.unwrap_or_default())
+}
+
+/// `Unsupported "<address>" address argument in variable "<ty>" source` for a source that
+/// knows the two addresses `known`.
+pub fn unsupported_address(code: &'static Code, ty: &str, address: &str, known: [&str; 2]) -> Fail {
+    let [a, b] = known;
+    RawErr::new(
+        code,
+        format!("Unsupported \"{address}\" address argument in variable \"{ty}\" source"),
+        format!("`{ty}` knows `{a}` and `{b}`"),
+    )
+    .help(format!("use `${{{ty}:{a}}}` or `${{{ty}:{b}}}`"))
+    .into()
+}
+
+/// A CLI option when non-empty, else the resolved `provider.<key>` when truthy, else
+/// `default`: `${sls:stage}` and `${aws:region}`.
+pub fn option_or_provider(
+    r: &mut Resolver,
+    req: &Req,
+    option: Option<String>,
+    key: &str,
+    default: &str,
+) -> Result<Node, Fail> {
+    if let Some(s) = option.filter(|s| !s.is_empty()) {
+        return Ok(Node::string(Span::NONE, s));
+    }
+    let keys = ["provider".to_string(), key.to_string()];
+    if let Some(v) = r.resolve_dependent(req.batch, &req.path, &keys, req.span)?
+        && v.is_truthy()
+    {
+        return Ok(v);
+    }
+    Ok(Node::string(Span::NONE, default))
+}
+
 /// `Missing address argument in variable "<ty>" source`.
-pub fn missing_address(code: &'static Code, ty: &str, example: &str) -> Fail {
+fn missing_address(code: &'static Code, ty: &str, example: &str) -> Fail {
     RawErr::new(
         code,
         format!("Missing address argument in variable \"{ty}\" source"),

@@ -2,27 +2,19 @@
 //! plugin). Their values come from `--var` / `--vars-file`, treated exactly as the source's
 //! result; without one, a clear error.
 
-use super::{Req, address_string, missing_address};
+use super::{Req, address_string, required_address};
 use crate::vars::resolve::{Fail, RawErr, Resolver, SrcOut};
 
 pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
     let ty = req.ty.as_str();
     match ty {
         "cf" | "s3" | "ssm" => {
-            if req.truthy_address().is_none() {
-                let example = match ty {
-                    "cf" => "${cf:stack-name.OutputKey}",
-                    "s3" => "${s3:bucket/key}",
-                    _ => "${ssm:/path/to/param}",
-                };
-                return Err(missing_address(&crate::vars::ADDRESS, ty, example));
-            }
-            let address = address_string(
-                req,
-                &crate::vars::ADDRESS,
-                &format!("Non-string address argument in variable \"{ty}\" source"),
-            )?
-            .unwrap_or_default();
+            let example = match ty {
+                "cf" => "${cf:stack-name.OutputKey}",
+                "s3" => "${s3:bucket/key}",
+                _ => "${ssm:/path/to/param}",
+            };
+            let address = required_address(req, &crate::vars::ADDRESS, example, ty)?;
             let sep = match ty {
                 "cf" => Some(('.', "<stack-name>.<output-id>")),
                 "s3" => Some(('/', "<bucket-name>/<key>")),

@@ -5,26 +5,14 @@
 
 use std::collections::HashMap;
 
-use super::{Req, address_string, missing_address};
+use super::{Req, required_address};
 use crate::source::Span;
 use crate::vars::parse::is_js_space;
 use crate::vars::resolve::{Fail, RawErr, Resolver, SrcOut};
 use crate::yaml::{Kind, Node};
 
 pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
-    if req.truthy_address().is_none() {
-        return Err(missing_address(
-            &crate::vars::PARAM,
-            "param",
-            "${param:name}",
-        ));
-    }
-    let name = address_string(
-        req,
-        &crate::vars::PARAM,
-        "Non-string address argument in variable \"param\" source",
-    )?
-    .unwrap_or_default();
+    let name = required_address(req, &crate::vars::PARAM, "${param:name}", "param")?;
     if r.params_table.is_none() {
         let t = table(r);
         r.params_table = Some(t);

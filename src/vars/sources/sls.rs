@@ -1,24 +1,12 @@
 //! `${sls:stage}`, `${sls:instanceId}`.
 
-use super::{Req, address_string, missing_address};
+use super::{Req, option_or_provider, required_address, unsupported_address};
 use crate::source::Span;
-use crate::vars::resolve::{Fail, RawErr, Resolver, SrcOut};
+use crate::vars::resolve::{Fail, Resolver, SrcOut};
 use crate::yaml::Node;
 
 pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
-    if req.truthy_address().is_none() {
-        return Err(missing_address(
-            &crate::vars::ADDRESS,
-            "sls",
-            "${sls:stage}",
-        ));
-    }
-    let address = address_string(
-        req,
-        &crate::vars::ADDRESS,
-        "Non-string address argument in variable \"sls\" source",
-    )?
-    .unwrap_or_default();
+    let address = required_address(req, &crate::vars::ADDRESS, "${sls:stage}", "sls")?;
     match address.as_str() {
         "instanceId" => {
             if !r.phase.instance {
@@ -32,27 +20,17 @@ pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
                 r.input.instance_id.to_string(),
             )))
         }
-        "stage" => Ok(SrcOut::value(stage(r, req)?)),
-        other => Err(RawErr::new(
+        "stage" => {
+            let option = r.input.options.stage.clone();
+            Ok(SrcOut::value(option_or_provider(
+                r, req, option, "stage", "dev",
+            )?))
+        }
+        other => Err(unsupported_address(
             &crate::vars::ADDRESS,
-            format!("Unsupported \"{other}\" address argument in variable \"sls\" source"),
-            "`sls` knows `stage` and `instanceId`",
-        )
-        .help("use `${sls:stage}` or `${sls:instanceId}`")
-        .into()),
+            "sls",
+            other,
+            ["stage", "instanceId"],
+        )),
     }
-}
-
-/// `--stage`, else the resolved `provider.stage`, else `dev` (each when truthy).
-pub fn stage(r: &mut Resolver, req: &Req) -> Result<Node, Fail> {
-    if let Some(s) = r.input.options.stage.as_ref().filter(|s| !s.is_empty()) {
-        return Ok(Node::string(Span::NONE, s.clone()));
-    }
-    let keys = ["provider".to_string(), "stage".to_string()];
-    if let Some(v) = r.resolve_dependent(req.batch, &req.path, &keys, req.span)?
-        && v.is_truthy()
-    {
-        return Ok(v);
-    }
-    Ok(Node::string(Span::NONE, "dev"))
 }

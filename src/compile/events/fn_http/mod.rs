@@ -76,11 +76,9 @@ impl Api<'_> {
 
 /// Whether any function has an http event (the framework compiles its REST API then).
 pub fn has_events(ctx: &Ctx) -> bool {
-    ctx.functions().iter().any(|(_, f)| {
-        super::event_list(f)
-            .iter()
-            .any(|e| e.get("http").is_some_and(|h| h.is_truthy()))
-    })
+    ctx.functions()
+        .iter()
+        .any(|(_, f)| super::events_of(f, "http").next().is_some())
 }
 
 /// Compiles every function's http events into the template (and runs the framework's checks

@@ -1,8 +1,9 @@
-//! The few JavaScript / lodash semantics the plugin's output depends on, over JSON values.
+//! The few JavaScript / lodash semantics the output depends on, over JSON values.
 //!
-//! The plugin manipulates plain JS objects; where its result depends on a JS quirk (template
-//! literals of objects, `String.prototype.replace` patterns, lodash `_.has` paths, `_.isEqual`,
-//! `_.groupBy` key order), the quirk is reproduced here once, documented, and tested.
+//! The framework and the plugin manipulate plain JS objects; where their result depends on a
+//! JS quirk (truthiness, template literals of objects, `String.prototype.replace` patterns,
+//! lodash `_.has` paths, `_.isEqual`, `_.groupBy` key order), the quirk is reproduced here
+//! once, documented, and tested.
 
 use md5::{Digest, Md5};
 use serde_json::{Map, Value};
