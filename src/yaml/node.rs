@@ -25,7 +25,7 @@ pub enum Kind {
     Number(f64),
     String(String),
     Seq(Vec<Node>),
-    Map(Mapping),
+    Map(Box<Mapping>),
 }
 
 /// One object entry: the key's span and the value.
@@ -169,7 +169,7 @@ impl Node {
     }
 
     pub fn map(span: Span, m: Mapping) -> Node {
-        Node::new(span, Kind::Map(m))
+        Node::new(span, Kind::Map(Box::new(m)))
     }
 
     pub fn seq(span: Span, items: Vec<Node>) -> Node {
@@ -313,7 +313,7 @@ impl Node {
                 for (k, x) in o {
                     m.insert(k.clone(), span, Node::from_json(x, span));
                 }
-                Kind::Map(m)
+                Kind::Map(Box::new(m))
             }
         };
         Node { span, kind }
