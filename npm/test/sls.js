@@ -11,13 +11,17 @@ const { NPM_DIR, PKG_DIR, REPO, scratch } = require('./helpers');
 const SLS = path.join(NPM_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
 const FIXTURES = path.join(REPO, 'fixtures');
 
+// serverless-step-functions as an item of `plugins`, in block (`- serverless-step-functions`)
+// or flow (`plugins: [serverless-step-functions]`) form; group 1 and 2 are what surrounds it.
+const PLUGIN_ITEM = /^(\s*-\s*|plugins:\s*\[(?:[^\]\n]*,)?\s*)serverless-step-functions(\s*(?:,[^\]\n]*)?\]\s*|\s*)$/m;
+
 /** Fixtures whose serverless.yml lists serverless-step-functions in `plugins`. */
 function stepFunctionsFixtures() {
   return fs
     .readdirSync(FIXTURES)
     .filter((name) => {
       const yml = path.join(FIXTURES, name, 'serverless.yml');
-      return fs.existsSync(yml) && /^\s*-\s*serverless-step-functions\s*$/m.test(fs.readFileSync(yml, 'utf8'));
+      return fs.existsSync(yml) && PLUGIN_ITEM.test(fs.readFileSync(yml, 'utf8'));
     })
     .sort();
 }
@@ -104,7 +108,7 @@ function slsPackage(name, { plugin = 'slsx', binary, keep = false } = {}) {
   if (plugin === 'slsx') {
     const yml = path.join(svc, 'serverless.yml');
     const text = fs.readFileSync(yml, 'utf8');
-    const swapped = text.replace(/^(\s*-\s*)serverless-step-functions(\s*)$/m, '$1slsx$2');
+    const swapped = text.replace(PLUGIN_ITEM, '$1slsx$2');
     if (swapped === text) throw new Error(`${name}: no serverless-step-functions in plugins`);
     fs.writeFileSync(yml, swapped);
     fs.mkdirSync(path.join(svc, 'node_modules'));
