@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod graph;
+pub mod js;
 pub mod plugin;
 pub mod source;
 pub mod vars;

@@ -1204,7 +1204,7 @@ pub fn coerce_branch(b: B, n: &Node) -> Option<Kind> {
         (N | I, Kind::Bool(v)) => Some(Kind::Number(if *v { 1.0 } else { 0.0 })),
         (N | I, Kind::Null) => Some(Kind::Number(0.0)),
         (N | I, Kind::String(s)) if !s.is_empty() => {
-            let x = js_string_to_number(s);
+            let x = crate::js::string_to_number(s);
             if x.is_nan() || (b == I && (x % 1.0 != 0.0)) {
                 None
             } else {
@@ -1259,75 +1259,6 @@ fn intrinsic_entry(m: &mut Mapping, key: &str, rule: &[B]) {
     }
 }
 
-/// JavaScript `Number(string)`: trimmed decimal (with sign, fraction, exponent), `0x`/`0o`/`0b`
-/// integers, `Infinity`; an empty (or blank) string is 0; anything else is NaN.
-pub fn js_string_to_number(s: &str) -> f64 {
-    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    if t.is_empty() {
-        return 0.0;
-    }
-    for (prefix, radix) in [
-        ("0x", 16),
-        ("0X", 16),
-        ("0o", 8),
-        ("0O", 8),
-        ("0b", 2),
-        ("0B", 2),
-    ] {
-        if let Some(digits) = t.strip_prefix(prefix) {
-            if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-                return f64::NAN;
-            }
-            return digits.chars().fold(0.0, |acc, c| {
-                acc * radix as f64 + c.to_digit(radix).unwrap_or(0) as f64
-            });
-        }
-    }
-    let (sign, body) = match t.as_bytes()[0] {
-        b'+' => (1.0, &t[1..]),
-        b'-' => (-1.0, &t[1..]),
-        _ => (1.0, t),
-    };
-    if body == "Infinity" {
-        return sign * f64::INFINITY;
-    }
-    // decimal literal: digits [. digits] [e[+-]digits], at least one digit in the mantissa
-    let bytes = body.as_bytes();
-    let mut i = 0;
-    let mut mant = 0;
-    while i < bytes.len() && bytes[i].is_ascii_digit() {
-        i += 1;
-        mant += 1;
-    }
-    if i < bytes.len() && bytes[i] == b'.' {
-        i += 1;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-            mant += 1;
-        }
-    }
-    if mant == 0 {
-        return f64::NAN;
-    }
-    if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
-        i += 1;
-        if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
-            i += 1;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == start {
-            return f64::NAN;
-        }
-    }
-    if i != bytes.len() {
-        return f64::NAN;
-    }
-    sign * body.parse::<f64>().unwrap_or(f64::NAN)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1347,20 +1278,6 @@ mod tests {
 
     fn n(v: serde_json::Value) -> Node {
         Node::from_json(&v, Span::NONE)
-    }
-
-    #[test]
-    fn numbers_like_javascript() {
-        assert_eq!(js_string_to_number(" 12 "), 12.0);
-        assert_eq!(js_string_to_number("0x1F"), 31.0);
-        assert_eq!(js_string_to_number("1e3"), 1000.0);
-        assert_eq!(js_string_to_number(".5"), 0.5);
-        assert_eq!(js_string_to_number("5."), 5.0);
-        assert_eq!(js_string_to_number("-Infinity"), f64::NEG_INFINITY);
-        assert!(js_string_to_number("inf").is_nan());
-        assert!(js_string_to_number("1_000").is_nan());
-        assert!(js_string_to_number("-0x1").is_nan());
-        assert!(js_string_to_number("abc").is_nan());
     }
 
     #[test]

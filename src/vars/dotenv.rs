@@ -7,7 +7,7 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use super::parse::is_js_space;
+use crate::js::is_space as is_js_space;
 
 fn is_lt(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
@@ -204,7 +204,7 @@ pub fn parse(src: &str) -> IndexMap<String, String> {
         while p <= chars.len() {
             let line_start = p == 0 || is_lt(chars[p - 1]);
             if line_start && let Some((key, value, end)) = lines.at(p) {
-                let v = super::parse::js_trim(&value).to_string();
+                let v = crate::js::trim(&value).to_string();
                 let double = v.starts_with('"');
                 let mut v = unquote(&v);
                 if double {

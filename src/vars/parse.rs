@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use crate::js;
+
 /// A literal value: an unquoted param, a literal fallback, a quoted string.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Lit {
@@ -185,109 +187,6 @@ pub fn slice(s: &str, a: usize, b: usize) -> &str {
         b += 1;
     }
     &s[a..b]
-}
-
-/// JavaScript's white space and line terminators (what `String.prototype.trim` removes).
-pub fn is_js_space(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
-}
-
-/// `String.prototype.trim`.
-pub fn js_trim(s: &str) -> &str {
-    s.trim_matches(is_js_space)
-}
-
-/// JavaScript `Number(string)`: `NaN` when the text is not a number.
-pub fn js_string_to_number(s: &str) -> f64 {
-    let t = js_trim(s);
-    if t.is_empty() {
-        return 0.0;
-    }
-    let radix = |digits: &str, r: u32| -> f64 {
-        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(r)) {
-            return f64::NAN;
-        }
-        digits.chars().fold(0.0, |acc, c| {
-            acc * r as f64 + c.to_digit(r).unwrap_or(0) as f64
-        })
-    };
-    let lower = t.get(..2).map(|p| p.to_ascii_lowercase());
-    match lower.as_deref() {
-        Some("0x") => return radix(&t[2..], 16),
-        Some("0o") => return radix(&t[2..], 8),
-        Some("0b") => return radix(&t[2..], 2),
-        _ => {}
-    }
-    let (sign, body) = match t.as_bytes()[0] {
-        b'+' => (1.0, &t[1..]),
-        b'-' => (-1.0, &t[1..]),
-        _ => (1.0, t),
-    };
-    if body == "Infinity" {
-        return sign * f64::INFINITY;
-    }
-    // StrUnsignedDecimalLiteral: digits [. digits] [e[+-]digits] | . digits [exp]
-    let b = body.as_bytes();
-    let mut i = 0;
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let int_digits = i - int_start;
-    let mut frac_digits = 0;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let f = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        frac_digits = i - f;
-    }
-    if int_digits == 0 && frac_digits == 0 {
-        return f64::NAN;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let e = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == e {
-            return f64::NAN;
-        }
-    }
-    if i != b.len() {
-        return f64::NAN;
-    }
-    match body.parse::<f64>() {
-        Ok(v) => sign * v,
-        Err(_) => {
-            // Rust rejects "5." and ".5" forms on some inputs; normalise.
-            let mut norm = body.to_string();
-            if norm.starts_with('.') {
-                norm.insert(0, '0');
-            }
-            if let Some(p) = norm.find('.')
-                && (p + 1 == norm.len() || !norm.as_bytes()[p + 1].is_ascii_digit())
-            {
-                norm.insert(p + 1, '0');
-            }
-            norm.parse::<f64>().map(|v| sign * v).unwrap_or(f64::NAN)
-        }
-    }
 }
 
 /// `JSON.parse` of a double-quoted string literal followed by optional spaces. The error text
@@ -633,7 +532,7 @@ impl<'a> Machine<'a> {
     fn parse_string(&self, start: usize) -> Res<String> {
         let text = &self.s[start..self.index];
         if self.b[start] == b'\'' {
-            let t = js_trim(text);
+            let t = js::trim(text);
             // slice(1, -1)
             let inner = if t.len() >= 2 { &t[1..t.len() - 1] } else { "" };
             return Ok(inner.to_string());
@@ -655,7 +554,7 @@ impl<'a> Machine<'a> {
             "false" => Ok(Lit::Bool(false)),
             "null" => Ok(Lit::Null),
             _ => {
-                let n = js_string_to_number(literal);
+                let n = js::string_to_number(literal);
                 if !n.is_nan() {
                     return Ok(Lit::Num(n));
                 }
@@ -850,7 +749,7 @@ impl<'a> Machine<'a> {
                         self.state = St::ParamStart;
                     }
                 } else if c == b'}' {
-                    let lit = js_trim(&self.s[self.source_start..i]).to_string();
+                    let lit = js::trim(&self.s[self.source_start..i]).to_string();
                     let value = self.parse_literal_source(&lit, false)?;
                     self.set_current(RawSource {
                         literal: Some(value),
@@ -894,7 +793,7 @@ impl<'a> Machine<'a> {
             }
             St::Param => {
                 if c == b')' || c == b',' {
-                    let text = js_trim(&self.s[self.param_start..i]).to_string();
+                    let text = js::trim(&self.s[self.param_start..i]).to_string();
                     if c == b',' || !text.is_empty() {
                         let m = match self.context_variables {
                             None => {
@@ -986,7 +885,7 @@ impl<'a> Machine<'a> {
             }
             St::Address => {
                 if c == b'}' || c == b',' {
-                    let text = js_trim(&self.s[self.address_start..i]).to_string();
+                    let text = js::trim(&self.s[self.address_start..i]).to_string();
                     let cv = self.context_variables;
                     let m = self.generate_meta(&text, cv);
                     self.cur().address = Some(m);

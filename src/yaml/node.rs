@@ -376,8 +376,7 @@ pub fn js_to_number(node: &Node) -> f64 {
         Kind::Number(x) => *x,
         Kind::Bool(b) => f64::from(u8::from(*b)),
         Kind::Null => 0.0,
-        Kind::String(s) if s.trim().is_empty() => 0.0,
-        Kind::String(s) => s.trim().parse().unwrap_or(f64::NAN),
+        Kind::String(s) => crate::js::string_to_number(s),
         _ => f64::NAN,
     }
 }

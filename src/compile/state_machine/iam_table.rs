@@ -311,18 +311,13 @@ fn is_json_path_param(state: &Value, key: &str) -> bool {
     truthy(p) && truthy(prop(p, &format!("{key}.$")))
 }
 
-/// JavaScript `trim` (white space and line terminators, BOM included).
-fn js_trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
-}
-
 /// `isJsonataArgument`: `Arguments.<key>` is a string starting with `{%`.
 fn is_jsonata_arg(state: &Value, key: &str) -> bool {
     let a = prop(Some(state), "Arguments");
     truthy(a)
         && prop(a, key)
             .and_then(Value::as_str)
-            .is_some_and(|s| !s.is_empty() && js_trim(s).starts_with("{%"))
+            .is_some_and(|s| !s.is_empty() && crate::js::trim(s).starts_with("{%"))
 }
 
 /// `dyn(x)`: a JSONPath `x.$` parameter or a JSONata `{% … %}` argument.
@@ -1062,7 +1057,9 @@ fn state_machine_arn(s: &Value) -> Option<Value> {
     if truthy(args) {
         let arn = prop(args, "StateMachineArn");
         return match arn {
-            Some(Value::String(a)) if js_trim(a).starts_with("{%") => Some(Value::from("*")),
+            Some(Value::String(a)) if crate::js::trim(a).starts_with("{%") => {
+                Some(Value::from("*"))
+            }
             other => other.cloned(),
         };
     }

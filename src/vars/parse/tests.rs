@@ -124,31 +124,6 @@ fn corpus_matches_the_framework_parser() {
 }
 
 #[test]
-fn js_numbers() {
-    for (s, n) in [
-        ("1.5e3", 1500.0),
-        ("-7", -7.0),
-        ("0x1F", 31.0),
-        ("0o17", 15.0),
-        ("0b101", 5.0),
-        (".5", 0.5),
-        ("5.", 5.0),
-        ("+3", 3.0),
-        ("", 0.0),
-        ("  8 ", 8.0),
-        ("-.5", -0.5),
-    ] {
-        assert_eq!(js_string_to_number(s), n, "{s}");
-    }
-    for s in [
-        "-0x1F", "1 2", "e5", "1e", "1.2.3", "-", ".", "abc", "0x", "1_000",
-    ] {
-        assert!(js_string_to_number(s).is_nan(), "{s}");
-    }
-    assert_eq!(js_string_to_number("-Infinity"), f64::NEG_INFINITY);
-}
-
-#[test]
 fn escapes() {
     let esc = |s: &str| match parse(s).unwrap().unwrap().remove(0) {
         Var {

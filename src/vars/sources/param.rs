@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use super::{Req, required_address};
+use crate::js::is_space as is_js_space;
 use crate::source::Span;
-use crate::vars::parse::is_js_space;
 use crate::vars::resolve::{Fail, RawErr, Resolver, SrcOut};
 use crate::yaml::{Kind, Node};
 

@@ -36,7 +36,7 @@ pub fn resolve(_r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
         .help("strToBool converts text: \"true\", \"false\", \"1\" or \"0\"")
         .into());
     };
-    let t = crate::vars::parse::js_trim(&s).to_lowercase();
+    let t = crate::js::trim(&s).to_lowercase();
     let b = match t.as_str() {
         "true" | "1" => true,
         "false" | "0" => false,

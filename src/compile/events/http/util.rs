@@ -84,87 +84,9 @@ pub fn js_ordered<T>(m: IndexMap<String, T>) -> IndexMap<String, T> {
     ints.into_iter().chain(rest).collect()
 }
 
-/// JavaScript's white space and line terminators (what `String.prototype.trim` removes).
-fn js_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
-}
-
-/// JavaScript `Number(string)` (`StringToNumber`).
-fn string_to_number(s: &str) -> f64 {
-    let t = s.trim_matches(js_space);
-    if t.is_empty() {
-        return 0.0;
-    }
-    let radix = |p: &str, r: u32| -> Option<f64> {
-        let digits = t.get(2..)?;
-        if !t[..2].eq_ignore_ascii_case(p) || digits.is_empty() {
-            return None;
-        }
-        let mut v = 0f64;
-        for c in digits.chars() {
-            v = v * r as f64 + c.to_digit(r)? as f64;
-        }
-        Some(v)
-    };
-    if let Some(v) = radix("0x", 16)
-        .or_else(|| radix("0b", 2))
-        .or_else(|| radix("0o", 8))
-    {
-        return v;
-    }
-    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let negative = t.starts_with('-');
-    if unsigned == "Infinity" {
-        return if negative {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        };
-    }
-    // [digits][.digits][(e|E)[+-]digits], with at least one digit in the mantissa
-    let b = unsigned.as_bytes();
-    let mut i = 0;
-    let int_digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    i += int_digits;
-    let mut frac_digits = 0;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        frac_digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        i += frac_digits;
-    }
-    if int_digits + frac_digits == 0 {
-        return f64::NAN;
-    }
-    if matches!(b.get(i), Some(b'e') | Some(b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+') | Some(b'-')) {
-            i += 1;
-        }
-        let exp = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if exp == 0 {
-            return f64::NAN;
-        }
-        i += exp;
-    }
-    if i != b.len() {
-        return f64::NAN;
-    }
-    t.parse::<f64>().unwrap_or(f64::NAN)
-}
-
 /// lodash `toInteger` of an object key (`"200"` → 200, `"default"` → 0).
 pub fn key_to_integer(key: &str) -> f64 {
-    let t = key.trim_matches(js_space);
+    let t = key.trim_matches(crate::js::is_space);
     // lodash's own binary / octal / signed-hex rules come before `+value`
     let lower = t.to_ascii_lowercase();
     let n = if lower.len() > 2
@@ -174,14 +96,14 @@ pub fn key_to_integer(key: &str) -> f64 {
             && lower.starts_with("0o")
             && lower[2..].chars().all(|c| ('0'..='7').contains(&c))
     {
-        string_to_number(t)
+        crate::js::string_to_number(t)
     } else if (lower.starts_with("-0x") || lower.starts_with("+0x"))
         && lower.len() > 3
         && lower[3..].chars().all(|c| c.is_ascii_hexdigit())
     {
         f64::NAN
     } else {
-        string_to_number(t)
+        crate::js::string_to_number(t)
     };
     let finite = if n.is_nan() {
         0.0
@@ -196,7 +118,7 @@ pub fn key_to_integer(key: &str) -> f64 {
 /// `Number.parseInt(String(v), 10)`; `None` for `NaN`.
 pub fn parse_int(n: &Node) -> Option<f64> {
     let s = js_to_string(n);
-    let t = s.trim_start_matches(js_space);
+    let t = s.trim_start_matches(crate::js::is_space);
     let (negative, digits) = match t.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
