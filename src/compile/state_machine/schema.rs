@@ -67,7 +67,7 @@ pub fn joi_number(n: &Node) -> Option<f64> {
     match &n.kind {
         Kind::Number(x) if x.is_finite() => Some(*x),
         Kind::String(s) => {
-            let t = s.trim();
+            let t = crate::js::trim(s);
             if is_decimal(t) {
                 t.parse::<f64>()
                     .ok()
