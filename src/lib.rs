@@ -148,7 +148,7 @@ pub fn expand_with_config(input: &Input, opts: &Options) -> ConfigExpansion {
         .instance_id
         .clone()
         .unwrap_or_else(|| derived_instance_id(&text));
-    vars::resolve(
+    let resolution = vars::resolve(
         &mut root,
         &vars::VarsInput {
             service_dir: &dir,
@@ -204,10 +204,18 @@ pub fn expand_with_config(input: &Input, opts: &Options) -> ConfigExpansion {
         .clone()
         .or_else(|| scalar_at(&root, &["provider", "region"]))
         .unwrap_or_else(|| "us-east-1".to_string());
+    // `provider.getRegion()` in the plugin's constructor
+    let plugin_region = match (&opts.region, &resolution.region_at_plugin_load) {
+        (Some(r), _) if !r.is_empty() => r.clone(),
+        (_, Some(n)) if n.is_truthy() => yaml::js_to_string(n),
+        (_, Some(_)) => "us-east-1".to_string(),
+        (_, None) => region.clone(),
+    };
     let ctx = compile::Ctx {
         config: &root,
         service,
         stage,
+        plugin_region,
         region,
         instance_id,
         options: opts,

@@ -63,6 +63,9 @@ pub struct Request {
     pub service: String,
     pub stage: String,
     pub region: String,
+    /// `provider.getRegion()` when the plugin was constructed (before `${param:}` and the AWS
+    /// sources were resolved); `region` when not sent.
+    pub plugin_region: Option<String>,
     pub instance_id: Option<String>,
     /// `serverless.configurationInput` (resolved, validated, normalised by the framework).
     pub config: Value,
@@ -145,6 +148,11 @@ pub fn parse_request(text: &str) -> Result<Request, Vec<Diag>> {
     let service = string_field(&o, "service", &mut diags);
     let stage = string_field(&o, "stage", &mut diags);
     let region = string_field(&o, "region", &mut diags);
+    let plugin_region = match o.get("pluginRegion") {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
     let instance_id = match o.get("instanceId") {
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -184,6 +192,7 @@ pub fn parse_request(text: &str) -> Result<Request, Vec<Diag>> {
         service,
         stage,
         region,
+        plugin_region,
         instance_id,
         config,
         functions,
@@ -321,6 +330,10 @@ pub fn compile(req: &Request, phase: Phase) -> Response {
             service: req.service.clone(),
             stage: req.stage.clone(),
             region: req.region.clone(),
+            plugin_region: req
+                .plugin_region
+                .clone()
+                .unwrap_or_else(|| req.region.clone()),
             instance_id: req.instance_id.clone().unwrap_or_default(),
             options: &options,
             lambda_ids: Default::default(),

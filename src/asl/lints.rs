@@ -85,7 +85,8 @@ fn invoked_function<'a>(state: &Node, config: &'a Node) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-/// The function's timeout in seconds and the node that sets it (`None`: the default, 6s).
+/// The function's timeout in seconds and the node that sets it (`None`: the default, 6s). A
+/// falsy `timeout` (`0`) is unset, as for the framework.
 fn function_timeout<'a>(config: &'a Node, key: &str) -> (f64, Option<&'a Node>) {
     let own = config
         .get("functions")
@@ -95,6 +96,7 @@ fn function_timeout<'a>(config: &'a Node, key: &str) -> (f64, Option<&'a Node>) 
     match [own, provider]
         .into_iter()
         .flatten()
+        .filter(|n| n.is_truthy())
         .find_map(|n| Some((n.as_f64()?, n)))
     {
         Some((secs, n)) => (secs, Some(n)),

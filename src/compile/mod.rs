@@ -66,6 +66,10 @@ pub struct Ctx<'a> {
     pub stage: String,
     /// `--region`, else `provider.region`, else `us-east-1`.
     pub region: String,
+    /// The region serverless-step-functions read when it was loaded: `region`, unless
+    /// `provider.region` still held a variable then (`${param:…}`, an AWS source), which it
+    /// then writes as text (see [`crate::vars::Resolution`]). Only the alarms use it.
+    pub plugin_region: String,
     /// Stand-in for the framework's per-run instance id (13 decimal digits).
     pub instance_id: String,
     pub options: &'a crate::Options,

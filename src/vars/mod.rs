@@ -249,8 +249,25 @@ fn load_supplied(input: &VarsInput, sources: &mut SourceMap, diags: &mut Vec<Dia
     s
 }
 
+/// What the resolution leaves besides the resolved tree.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resolution {
+    /// `provider.region` as it stood when the framework loaded its plugins: after the phase
+    /// of the sources that exist before the Serverless instance, before `${param:}`, `${opt:}`
+    /// fallbacks and the AWS sources. serverless-step-functions reads the region in its
+    /// constructor (`provider.getRegion()`), so a region that still holds a variable then is
+    /// the variable's text in what it writes later (the alarms' descriptions). `None` when
+    /// resolution stopped before plugins would load.
+    pub region_at_plugin_load: Option<Node>,
+}
+
 /// Resolves every variable in `root` in place.
-pub fn resolve(root: &mut Node, input: &VarsInput, sources: &mut SourceMap, diags: &mut Diags) {
+pub fn resolve(
+    root: &mut Node,
+    input: &VarsInput,
+    sources: &mut SourceMap,
+    diags: &mut Diags,
+) -> Resolution {
     // Deeply nested variables recurse; give the engine a large stack of its own.
     let result = std::thread::scope(|scope| {
         std::thread::Builder::new()
@@ -259,15 +276,14 @@ pub fn resolve(root: &mut Node, input: &VarsInput, sources: &mut SourceMap, diag
             .spawn_scoped(scope, || run(root, input, sources))
             .map(|h| h.join())
     });
-    match result {
-        Ok(Ok(ds)) => diags.extend(ds),
+    let (ds, resolution) = match result {
+        Ok(Ok(done)) => done,
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => {
-            // no thread available: run here
-            let ds = run(root, input, sources);
-            diags.extend(ds);
-        }
-    }
+        // no thread available: run here
+        Err(_) => run(root, input, sources),
+    };
+    diags.extend(ds);
+    resolution
 }
 
 /// `Cannot resolve <file>: …` uses the config's file name.
@@ -278,7 +294,7 @@ fn config_name(sources: &SourceMap, root: &Node) -> String {
         .unwrap_or_else(|| "serverless.yml".into())
 }
 
-fn run(root: &mut Node, input: &VarsInput, sources: &mut SourceMap) -> Vec<Diag> {
+fn run(root: &mut Node, input: &VarsInput, sources: &mut SourceMap) -> (Vec<Diag>, Resolution) {
     let mut out: Vec<Diag> = Vec::new();
     let supplied = load_supplied(input, sources, &mut out);
     let file_name = config_name(sources, root);
@@ -358,6 +374,8 @@ fn run(root: &mut Node, input: &VarsInput, sources: &mut SourceMap) -> Vec<Diag>
         }
     }
     if r.props.is_empty() {
+        // nothing left to resolve: the region the plugins see is the final one
+        r.region_at_plugin_load = Some(region_now(r.root));
         return finish(r, out);
     }
     if !r.is_resolved("provider\0name") {
@@ -385,6 +403,9 @@ fn run(root: &mut Node, input: &VarsInput, sources: &mut SourceMap) -> Vec<Diag>
             inaccessible(&mut r, &file_name, p, "is read before plugins load");
         }
     }
+
+    // Plugins load here.
+    r.region_at_plugin_load = Some(region_now(r.root));
 
     // Phase 5: opt and sls fulfilled, param; then the AWS sources (and plugin sources).
     if !r.props.is_empty() {
@@ -723,7 +744,15 @@ fn unknown_source(path: &str, span: Span, ty: &str, text: &str) -> VErr {
 }
 
 /// Every error (once), in property order, then the rest; then warnings.
-fn finish(r: Resolver, mut out: Vec<Diag>) -> Vec<Diag> {
+/// `provider.region` as it is now (null when missing).
+fn region_now(root: &Node) -> Node {
+    root.get("provider")
+        .and_then(|p| p.get("region"))
+        .cloned()
+        .unwrap_or_else(|| Node::null(Span::NONE))
+}
+
+fn finish(r: Resolver, mut out: Vec<Diag>) -> (Vec<Diag>, Resolution) {
     let mut seen: HashSet<ErrId> = HashSet::new();
     let mut ids: Vec<ErrId> = Vec::new();
     for k in r.prop_keys() {
@@ -746,7 +775,10 @@ fn finish(r: Resolver, mut out: Vec<Diag>) -> Vec<Diag> {
         }
     }
     out.extend(r.warnings);
-    out
+    let resolution = Resolution {
+        region_at_plugin_load: r.region_at_plugin_load,
+    };
+    (out, resolution)
 }
 
 #[cfg(test)]

@@ -449,6 +449,9 @@ pub struct Resolver<'a> {
     pub files: HashMap<std::path::PathBuf, sources::file::Content>,
     /// The `param` table, computed once (memoized like the framework's).
     pub params_table: Option<Result<HashMap<String, Node>, Box<RawErr>>>,
+    /// `provider.region` as it stood when the framework loaded its plugins (see
+    /// [`super::Resolution`]); `None` until then.
+    pub region_at_plugin_load: Option<Node>,
 }
 
 impl<'a> Resolver<'a> {
@@ -481,6 +484,7 @@ impl<'a> Resolver<'a> {
             missing_env: IndexMap::new(),
             files: HashMap::new(),
             params_table: None,
+            region_at_plugin_load: None,
         }
     }
 

@@ -65,6 +65,15 @@ function configForRequest(input) {
   return config;
 }
 
+function regionAtLoad(serverless) {
+  try {
+    const region = serverless.getProvider('aws').getRegion();
+    return region == null ? null : String(region);
+  } catch (e) {
+    return null;
+  }
+}
+
 function colorFlag(env, stderrIsTTY) {
   if (env.FORCE_COLOR && env.FORCE_COLOR !== '0' && !env.NO_COLOR) return 'always';
   if (env.NO_COLOR) return 'never';
@@ -86,6 +95,9 @@ class Slsx {
       debug: typeof log.debug === 'function' ? log.debug.bind(log) : () => {},
     };
     this.spawn = spawnSync;
+    // serverless-step-functions reads the region once, here (before `${param:}` and the AWS
+    // sources are resolved), and writes it into the alarms' descriptions as it was then.
+    this.pluginRegion = regionAtLoad(serverless);
 
     const input = serverless.configurationInput || {};
     if (pluginList(input.plugins).includes('serverless-step-functions')) {
@@ -138,6 +150,7 @@ class Slsx {
       service: sls.service.service,
       stage: provider.getStage(),
       region: provider.getRegion(),
+      pluginRegion: this.pluginRegion,
       instanceId: sls.instanceId == null ? null : String(sls.instanceId),
       config: configForRequest(sls.configurationInput),
       functions: sls.service.functions || {},

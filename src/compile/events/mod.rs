@@ -490,6 +490,7 @@ mod tests {
                 .to_string(),
             stage: "dev".into(),
             region: "us-east-1".into(),
+            plugin_region: "us-east-1".into(),
             instance_id: "0000000000000".into(),
             options,
             lambda_ids: Default::default(),

@@ -17,6 +17,7 @@ declare_codes! { CODES;
     UNKNOWN_METRIC = "slsx::alarms::unknown-metric", "A metric the plugin does not know: no alarm is created for it.";
     BAD_NAME_TEMPLATE = "slsx::alarms::bad-name-template", "A `nameTemplate` variable the plugin does not know: the alarms get no `AlarmName`.";
     TEMPLATE_WITHOUT_PLACEHOLDER = "slsx::alarms::template-without-placeholder", "A `nameTemplate` without any `$[...]` placeholder (the plugin crashes).";
+    REGION_TEXT = "slsx::alarms::region-text", "`provider.region` is set by a variable the plugin reads before it is resolved (`${param:}`, an AWS source): alarm descriptions carry the variable's text, as with the plugin.";
 }
 
 /// The five metrics: key, CloudWatch metric name, description.
@@ -70,6 +71,25 @@ pub fn compile(ctx: &Ctx, machines: &[Machine], t: &mut Template, diags: &mut Di
                 None => alarms.push((id, alarm)),
             }
         }
+    }
+    if !alarms.is_empty() && ctx.plugin_region != ctx.region {
+        let span = ctx
+            .config
+            .get("provider")
+            .and_then(Node::as_map)
+            .and_then(|p| p.key_span("region"))
+            .unwrap_or(ctx.config.span);
+        diags.push(
+            Diag::warning(
+                &REGION_TEXT,
+                format!(
+                    "the alarms' descriptions name the region `{}`, not `{}`",
+                    ctx.plugin_region, ctx.region
+                ),
+            )
+            .label(span, "resolved only after serverless-step-functions has read it")
+            .help("serverless-step-functions reads the region when it is loaded, before `${param:…}` and the AWS sources are resolved, and slsx writes what it writes; `--region`, or a region that does not depend on those sources, gives the resolved name"),
+        );
     }
     for (id, alarm) in js::js_object_order(alarms) {
         t.merge_resource(&id, alarm);
@@ -354,7 +374,10 @@ fn machine_alarms(ctx: &Ctx, m: &Machine, a: &Node, diags: &mut Diags) -> Vec<(S
         props.insert("MetricName".into(), Value::from(*cw));
         props.insert(
             "AlarmDescription".into(),
-            Value::String(format!("{}[{}][{}]: {text}", m.name, ctx.stage, ctx.region)),
+            Value::String(format!(
+                "{}[{}][{}]: {text}",
+                m.name, ctx.stage, ctx.plugin_region
+            )),
         );
         props.insert("Threshold".into(), Value::from(1));
         props.insert("Period".into(), period);

@@ -637,6 +637,7 @@ mod tests {
             service: "svc".into(),
             stage: "dev".into(),
             region: "us-east-1".into(),
+            plugin_region: "us-east-1".into(),
             instance_id: "0".into(),
             options: &options,
             lambda_ids: Default::default(),

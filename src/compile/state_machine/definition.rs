@@ -512,11 +512,17 @@ fn task_timeout(ctx: &Ctx, m: &Machine, state: &mut Node, fallback: f64, diags: 
     let Some(key) = task_function_key(ctx, state) else {
         return;
     };
-    let lambda_timeout = ctx
+    // The framework's compileFunctions runs first and sets a falsy function `timeout` to
+    // `provider.timeout || 6`; the plugin then takes a numeric `timeout`, else `fallback`.
+    let lambda_timeout = match ctx
         .function(&key)
         .and_then(|f| f.get("timeout"))
-        .and_then(Node::as_f64)
-        .unwrap_or(fallback);
+        .filter(|n| n.is_truthy())
+        .or_else(|| ctx.provider_at(&["timeout"]).filter(|n| n.is_truthy()))
+    {
+        Some(n) => n.as_f64().unwrap_or(fallback),
+        None => DEFAULT_TIMEOUT,
+    };
     let has_timeout =
         state.get("TimeoutSeconds").is_some() || state.get("TimeoutSecondsPath").is_some();
     if !has_timeout {
