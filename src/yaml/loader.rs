@@ -80,6 +80,9 @@ struct Loader<'a> {
     stack: Vec<Frame>,
     root: Option<Node>,
     fatal: bool,
+    /// The text `String()` gives the last untagged plain scalar as a mapping key, where it is
+    /// not that of its value (`.inf`, a date): see [`scalar::plain_key_text`].
+    key_text: Option<(Span, String)>,
 }
 
 thread_local! {
@@ -120,6 +123,7 @@ pub fn load(file: FileId, text: &str, opts: LoadOptions) -> Result<Node, Vec<Dia
         stack: Vec::new(),
         root: None,
         fatal: false,
+        key_text: None,
     };
     l.run();
     if l.diags.is_empty() {
@@ -438,7 +442,22 @@ impl<'a> Loader<'a> {
                 d = d.secondary(Span::new(self.file, c, (c + 1).min(text_len)), ctx_text);
             }
         }
+        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
         let help = match e.problem() {
+            p if p.contains("did not find expected alphabetic or numeric character")
+                && matches!(
+                    e.context(),
+                    Some("while scanning an anchor" | "while scanning an alias")
+                ) =>
+            {
+                "slsx's YAML parser takes letters, digits, `-` and `_` in anchor and alias names; js-yaml (the framework's parser) takes other characters such as `.`, `:` or `/` too: rename the anchor and its aliases"
+            }
+            p if p.contains("invalid Unicode character escape code") => {
+                "a UTF-16 surrogate escape such as `\\ud83d\\ude00` is not a character for slsx's YAML parser (js-yaml and JSON.parse join the pair): write the character itself, or `\\U0001F600` in YAML"
+            }
+            p if p.contains("mapping values are not allowed") && at - line_start > 1024 => {
+                "a plain key longer than 1024 characters is not read as a key by slsx's YAML parser (js-yaml takes it): write it as an explicit key, `? <key>` on its own line and `: <value>` on the next"
+            }
             p if p.contains("end of stream")
                 && e.context() == Some("while scanning a quoted scalar") =>
             {
@@ -563,7 +582,12 @@ impl<'a> Loader<'a> {
     fn scalar(&mut self, sp: Span, tag: Option<String>, value: String, style: ScalarStyle) -> Node {
         let Some(tag_s) = tag else {
             let kind = if style == ScalarStyle::Plain {
-                scalar::resolve_plain(&value)
+                if let Some(text) = scalar::plain_key_text(&value) {
+                    self.key_text = Some((sp, text));
+                }
+                let json = self.opts.json.then(|| scalar::resolve_json_plain(&value));
+                json.flatten()
+                    .unwrap_or_else(|| scalar::resolve_plain(&value))
             } else {
                 Kind::String(value)
             };
@@ -738,6 +762,11 @@ impl<'a> Loader<'a> {
     /// Adds a finished node to its parent. Returns false on a fatal error.
     fn add(&mut self, node: Node, is_merge_key: bool) -> bool {
         let json = self.opts.json;
+        let key_text = self
+            .key_text
+            .take()
+            .filter(|(sp, _)| *sp == node.span)
+            .map(|(_, text)| text);
         let Some(top) = self.stack.last_mut() else {
             self.root = Some(node);
             return true;
@@ -770,7 +799,7 @@ impl<'a> Loader<'a> {
                         return false;
                     }
                     *key = Some(Pending {
-                        name: js_to_string(&node),
+                        name: key_text.unwrap_or_else(|| js_to_string(&node)),
                         span: node.span,
                         is_merge: is_merge_key,
                     });

@@ -355,6 +355,102 @@ pub fn iso_string(t: f64) -> Option<String> {
     ))
 }
 
+/// `Date.prototype.toString()` as Node prints it with the time zone set to UTC (the oracle's
+/// and CI's): `Fri Jan 01 2021 00:00:00 GMT+0000 (Coordinated Universal Time)`.
+pub fn js_date_string(t: f64) -> String {
+    if !t.is_finite() {
+        return "Invalid Date".into();
+    }
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let t = t as i64;
+    let days = t.div_euclid(86_400_000);
+    let rem = t.rem_euclid(86_400_000);
+    let (y, mo, d) = civil_from_days(days);
+    // 1970-01-01 was a Thursday
+    let weekday = DAYS[(days + 4).rem_euclid(7) as usize];
+    let month = MONTHS[(mo - 1).clamp(0, 11) as usize];
+    let year = if y >= 0 {
+        format!("{y:04}")
+    } else {
+        format!("-{:04}", -y)
+    };
+    format!(
+        "{weekday} {month} {d:02} {year} {:02}:{:02}:{:02} GMT+0000 (Coordinated Universal Time)",
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60
+    )
+}
+
+/// What JavaScript's `String()` makes of an untagged plain scalar used as a mapping key, where
+/// it differs from the value the JSON round trip leaves: js-yaml turns a key into text with
+/// `String()`, so `.inf` is `Infinity` (not `null`) and a date is `Date`'s `toString()`.
+pub fn plain_key_text(s: &str) -> Option<String> {
+    if is_null(s) || parse_bool(s).is_some() || parse_int(s).is_some() {
+        return None;
+    }
+    if let Some(f) = parse_float(s) {
+        return (!f.is_finite()).then(|| {
+            if f.is_nan() {
+                "NaN".into()
+            } else if f > 0.0 {
+                "Infinity".into()
+            } else {
+                "-Infinity".into()
+            }
+        });
+    }
+    parse_timestamp(s).map(js_date_string)
+}
+
+/// A plain scalar of a `.json` file, as `JSON.parse` (then the framework's JSON round trip)
+/// reads it: `null`, `true`, `false` or a number (`1e400` is `Infinity`, then `null`); `None`
+/// for a token that is not JSON, which is left to the YAML rules.
+pub fn resolve_json_plain(s: &str) -> Option<Kind> {
+    match s {
+        "null" => return Some(Kind::Null),
+        "true" => return Some(Kind::Bool(true)),
+        "false" => return Some(Kind::Bool(false)),
+        _ => {}
+    }
+    let b = s.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    let int_start = i;
+    let n = digits(&mut i);
+    if n == 0 || (n > 1 && b[int_start] == b'0') {
+        return None;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    s.parse::<f64>().ok().map(float_kind)
+}
+
 const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
 
 /// js-yaml's `!!binary`: the decoded bytes, or `None` when the text is not base64.
@@ -459,5 +555,34 @@ mod tests {
         assert_eq!(decode_binary("aGVsbG8="), Some(b"hello".to_vec()));
         assert_eq!(decode_binary("aGVs\nbG8="), Some(b"hello".to_vec()));
         assert_eq!(decode_binary("a*"), None);
+    }
+}
+
+#[cfg(test)]
+mod key_and_json_tests {
+    use super::*;
+
+    #[test]
+    fn date_strings_like_node_in_utc() {
+        let t = make_utc(2021.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0);
+        assert_eq!(
+            js_date_string(t),
+            "Fri Jan 01 2021 00:00:00 GMT+0000 (Coordinated Universal Time)"
+        );
+        assert_eq!(js_date_string(f64::NAN), "Invalid Date");
+        assert_eq!(plain_key_text(".NaN").as_deref(), Some("NaN"));
+        assert_eq!(plain_key_text("-.inf").as_deref(), Some("-Infinity"));
+        assert_eq!(plain_key_text("1.5"), None);
+        assert_eq!(plain_key_text("text"), None);
+    }
+
+    #[test]
+    fn json_numbers() {
+        assert_eq!(resolve_json_plain("1e400"), Some(Kind::Null));
+        assert_eq!(resolve_json_plain("-0.5E+1"), Some(Kind::Number(-5.0)));
+        assert_eq!(resolve_json_plain("true"), Some(Kind::Bool(true)));
+        for not_json in ["01", ".5", "5.", "+1", "inf", "0x10", "1e", "-", "yes"] {
+            assert_eq!(resolve_json_plain(not_json), None, "{not_json}");
+        }
     }
 }
