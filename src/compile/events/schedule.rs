@@ -575,7 +575,8 @@ pub(crate) fn check_inputs(diags: &mut Diags, ev: &Node, tool: &str) -> bool {
             return false;
         }
         match it.get("inputTemplate") {
-            Some(t) if t.as_str().is_some() => {}
+            // a number or a boolean is spliced as its text, which is a valid template
+            Some(t) if matches!(t.kind, Kind::String(_) | Kind::Number(_) | Kind::Bool(_)) => {}
             Some(t) if !t.is_null() => {
                 diags.push(
                     Diag::error(&BAD_INPUT, "`inputTemplate` must be a string")
