@@ -79,6 +79,10 @@ pub fn check(api: &Api, diags: &mut Diags) {
                 if group(api, item).is_some() {
                     continue;
                 }
+                if let Some(d) = crate::compile::events::http::api_keys::check_key_object(m) {
+                    diags.push(d);
+                    continue;
+                }
                 let first = m.iter().next();
                 // `{plan: [keys]}` naming no plan: the framework rejects it
                 if let Some((k, e)) = first

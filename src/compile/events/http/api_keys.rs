@@ -28,6 +28,68 @@ fn usage_plan<'a>(api: &Api<'a>) -> Option<&'a Node> {
         .or_else(|| api.ctx.provider_at(&["usagePlan"]))
 }
 
+/// The properties of an API key object in the framework's schema.
+const KEY_PROPERTIES: [&str; 5] = ["name", "value", "description", "customerId", "enabled"];
+
+/// An API key object (one with any of [`KEY_PROPERTIES`]) that the framework's schema does not
+/// accept as one: an unknown property, or a value that cannot become a string (a boolean for
+/// `enabled`). AJV then tries the schema's next branch (a usage-plan group of lists) and
+/// coerces every scalar property into a one-item list on the way, so the key is written with
+/// `Name: ["…"]`, which CloudFormation rejects. Returns the first offending node.
+fn invalid_key_object(m: &crate::yaml::Mapping) -> Option<(&str, &Node)> {
+    if !KEY_PROPERTIES.iter().any(|k| m.contains_key(k)) {
+        return None;
+    }
+    let scalar = |n: &Node| {
+        matches!(
+            n.kind,
+            Kind::String(_) | Kind::Number(_) | Kind::Bool(_) | Kind::Null
+        )
+    };
+    m.iter().find_map(|(k, e)| {
+        let v = &e.value;
+        let one = match &v.kind {
+            Kind::Seq(items) if items.len() == 1 => &items[0],
+            _ => v,
+        };
+        let ok = match k.as_str() {
+            "enabled" => match &one.kind {
+                Kind::Bool(_) | Kind::Null => true,
+                Kind::String(s) => s == "true" || s == "false",
+                Kind::Number(x) => *x == 0.0 || *x == 1.0,
+                _ => false,
+            },
+            k if KEY_PROPERTIES.contains(&k) => scalar(one),
+            _ => false,
+        };
+        (!ok).then_some((k.as_str(), v))
+    })
+}
+
+/// The located error for an [`invalid_key_object`], if `m` is one.
+pub(crate) fn check_key_object(m: &crate::yaml::Mapping) -> Option<Diag> {
+    let (key, node) = invalid_key_object(m)?;
+    let (what, span) = if KEY_PROPERTIES.contains(&key) {
+        (
+            format!("`{key}` is {}", super::util::a_type(node)),
+            node.span,
+        )
+    } else {
+        (
+            format!("`{key}` is not a property of an API key"),
+            m.key_span(key).unwrap_or(node.span),
+        )
+    };
+    Some(
+        Diag::error(
+            &codes::API_KEYS,
+            format!("this API key is not one the framework's schema accepts: {what}"),
+        )
+        .label(span, "here")
+        .help("the framework's validation then turns the key's `name` into a list (`Name: [\"…\"]`), which CloudFormation rejects; give `name`, `value`, `description` and `customerId` as strings (a `${…}` variable resolves to one) and `enabled` as a boolean"),
+    )
+}
+
 pub fn check(api: &Api, diags: &mut Diags) {
     let keys = api_keys(api);
     let plan = usage_plan(api).filter(|n| n.is_truthy());
@@ -89,7 +151,11 @@ pub fn check(api: &Api, diags: &mut Diags) {
     for item in items {
         match &item.kind {
             Kind::String(_) => {}
-            Kind::Map(m) if m.contains_key("name") => {}
+            Kind::Map(m) if m.contains_key("name") => {
+                if !reported && let Some(d) = check_key_object(m) {
+                    diags.push(d);
+                }
+            }
             Kind::Map(_) | Kind::Seq(_) => diags.push(
                 Diag::warning(
                     &codes::IGNORED_SETTING,

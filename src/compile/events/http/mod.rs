@@ -49,7 +49,7 @@ pub mod codes {
         INVALID_CORS = "slsx::http::invalid-cors", "An `http` event's `cors` sets both `origin` and `origins`, has a list setting that is not a list, or a `maxAge` that is not a positive integer.";
         ENDPOINT_TYPE = "slsx::http::endpoint-type", "`provider.endpointType` is not a string, or not one of REGIONAL, EDGE, PRIVATE.";
         VPC_ENDPOINT_IDS = "slsx::http::vpc-endpoint-ids", "`provider.vpcEndpointIds` is set but `provider.endpointType` is not exactly `PRIVATE`.";
-        API_KEYS = "slsx::http::api-keys", "`apiKeys` is not a list, or holds an entry that is neither a string nor an object.";
+        API_KEYS = "slsx::http::api-keys", "`apiKeys` is not a list, or holds an entry that is neither a string nor an object, or an object the framework's schema rejects (which turns its name into a list).";
         API_KEYS_WITH_REST_API_ID = "slsx::http::api-keys-with-rest-api-id", "`apiKeys` / `usagePlan` together with `provider.apiGateway.restApiId`: the plugin would write an empty `RestApiId`.";
         RESOURCE_ID_REQUIRED = "slsx::http::resource-id-required", "With `provider.apiGateway.restApiResources`, an `http` path needs the resource ID of a parent path that is not given.";
         RESOURCE_NOT_FOUND = "slsx::http::resource-not-found", "An `http` path is missing from the resources the plugin builds from `restApiResources`.";
