@@ -44,7 +44,10 @@ pub fn lodash_merge(dst: &mut Value, src: &Value) {
 }
 
 fn merge_object(d: &mut Map<String, Value>, s: &Map<String, Value>) {
-    for (k, v) in s {
+    // lodash reads an object or array source value with `safeGet`, which gives nothing for
+    // `__proto__` (a primitive is assigned as it is)
+    let dropped = |k: &str, v: &Value| k == "__proto__" && (v.is_object() || v.is_array());
+    for (k, v) in s.iter().filter(|(k, v)| !dropped(k, v)) {
         match d.get_mut(k) {
             Some(slot) => merge_value_into_slot(slot, v),
             None => {
@@ -101,6 +104,12 @@ mod tests {
         let mut d = json!({"a": "s"});
         lodash_merge(&mut d, &json!({"a": {"k": [1]}}));
         assert_eq!(d, json!({"a": {"k": [1]}}));
+        let mut d = json!({});
+        lodash_merge(
+            &mut d,
+            &json!({"m": {"__proto__": {"x": 1}, "y": [{"__proto__": 1}, {"__proto__": []}]}}),
+        );
+        assert_eq!(d, json!({"m": {"y": [{"__proto__": 1}, {}]}}));
         let mut d = json!({"a": [1, 2, 3]});
         lodash_merge(&mut d, &json!({"a": [null]}));
         assert_eq!(d, json!({"a": [null, 2, 3]}));
