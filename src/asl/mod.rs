@@ -2,8 +2,9 @@
 //!
 //! - `slsx expand` runs it on each `stepFunctions.stateMachines.<key>.definition`: in
 //!   [`Mode::Expand`] its findings are warnings (Step Functions rejects the definition when
-//!   the stack deploys); in [`Mode::Validate`] (`stepFunctions.validate: true`) they are
-//!   errors, standing in for the plugin's asl-validator, which stops the build.
+//!   the stack deploys); in [`Mode::Validate`] (`stepFunctions.validate: true`) they stand in
+//!   for the plugin's asl-validator, which stops the build: the findings it raises too are
+//!   errors, the others warnings ([`Validator`]).
 //! - `slsx check` runs it in [`Mode::Check`] on those definitions and on the
 //!   `AWS::StepFunctions::StateMachine` resources (`Definition` objects and `DefinitionString`
 //!   documents): the findings are errors, and the lint-only rules of [`lints`] (Choice states
@@ -16,17 +17,19 @@
 //! across the definition. Not covered: JSONPath / JSONata syntax and ARN formats.
 //!
 //! A state is reported as never entered when no `StartAt`, `Next`, `Default`, Choice rule or
-//! `Catch` of its scope names it. That is asl-validator's rule and the one Step Functions
-//! applies (`MISSING_TRANSITION_TARGET: State "X" is not reachable`), not reachability from
-//! `StartAt`.
+//! `Catch` of its scope names it. That is the rule Step Functions applies
+//! (`MISSING_TRANSITION_TARGET: State "X" is not reachable`), not reachability from `StartAt`.
+//! asl-validator applies it to the whole definition at once: any `StartAt`, `Next` or
+//! `Default` key anywhere (even in `Parameters`) counts, so it only rejects a state no such key
+//! names.
 //!
 //! No cascades: a target that names no state counts as naming the state it most likely meant
 //! (the "did you mean" suggestion); when there is none — or `StartAt`, a catcher's or a
 //! Choice rule's `Next` is missing — the scope reports no state as never entered, since any
 //! of them may be the one meant. A scope with an unknown target, or with a state whose
 //! `Type` or transition is unknown, reports no missing terminal state. A finding is only held
-//! back while another one of the same scope stands, so whether a definition has errors does
-//! not change.
+//! back while another one of the same scope stands, and one asl-validator raises only by
+//! another one it raises ([`Validator`]), so whether a definition has errors does not change.
 
 pub mod lints;
 pub mod schema;
@@ -62,8 +65,8 @@ declare_codes! { CODES;
 pub enum Mode<'a> {
     /// `slsx expand`: warnings; the template is still written.
     Expand,
-    /// `slsx expand` with `stepFunctions.validate: true`: errors (the plugin's validator
-    /// stops the build).
+    /// `slsx expand` with `stepFunctions.validate: true`: errors where the plugin's validator
+    /// stops the build, warnings where it lets the definition through ([`Validator`]).
     Validate,
     /// `slsx check`: errors, plus the lint-only rules. `validate`: a `stepFunctions`
     /// definition with `validate: true`, which the plugin's validator reads as written;
@@ -71,11 +74,24 @@ pub enum Mode<'a> {
     Check { validate: bool, config: &'a Node },
 }
 
+/// Whether the plugin's validator, asl-validator (`stepFunctions.validate: true`), rejects the
+/// definition for the reason a finding gives: a property of each finding. asl-validator checks
+/// less than Step Functions does — a nested Choice rule with `Next`, an empty `Branches`, a
+/// `Map`'s `ItemProcessor` moving to a state outside it, a state only some key deep in the
+/// definition names — and the plugin writes such a template; the stack fails when it deploys.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum Validator {
+    /// asl-validator lets the definition through.
+    Accepts,
+    /// asl-validator rejects it: with `validate: true` the plugin stops.
+    Rejects,
+}
+
 impl Mode<'_> {
-    fn severity(self) -> Severity {
-        match self {
-            Mode::Expand => Severity::Warning,
-            Mode::Validate | Mode::Check { .. } => Severity::Error,
+    fn severity(self, validator: Validator) -> Severity {
+        match (self, validator) {
+            (Mode::Expand, _) | (Mode::Validate, Validator::Accepts) => Severity::Warning,
+            (Mode::Validate, Validator::Rejects) | (Mode::Check { .. }, _) => Severity::Error,
         }
     }
 
@@ -85,15 +101,23 @@ impl Mode<'_> {
     }
 
     /// The last part of every help text: what happens to such a definition.
-    fn consequence(self) -> &'static str {
-        match self {
-            Mode::Expand => {
+    fn consequence(self, validator: Validator) -> &'static str {
+        match (self, validator) {
+            (Mode::Expand, Validator::Rejects) => {
                 "Step Functions rejects this definition when the stack deploys (set `stepFunctions.validate: true` to make this an error)"
             }
-            Mode::Validate => {
+            (Mode::Expand, Validator::Accepts) => {
+                "Step Functions rejects this definition when the stack deploys (`stepFunctions.validate: true` does not catch this)"
+            }
+            (Mode::Validate, Validator::Accepts) => {
+                "Step Functions rejects this definition when the stack deploys; serverless-step-functions' `validate` does not catch this, so the template is still written"
+            }
+            (Mode::Validate, Validator::Rejects) => {
                 "`stepFunctions.validate: true` makes the plugin stop on an invalid definition"
             }
-            Mode::Check { .. } => "Step Functions rejects this definition when the stack deploys",
+            (Mode::Check { .. }, _) => {
+                "Step Functions rejects this definition when the stack deploys"
+            }
         }
     }
 }
@@ -134,12 +158,15 @@ pub fn check(def: &Definition, mode: Mode, diags: &mut Diags) {
     }
     let mut names = Vec::new();
     state_names(node, &mut names);
+    let mut entered = Vec::new();
+    transition_keys(node, &mut entered);
     let mut c = Checker {
         machine: def.machine,
         mode,
         placeholders: def.placeholders,
         top_query_language: node.get("QueryLanguage").and_then(Node::as_str),
         names,
+        entered,
         seen: HashMap::new(),
         diags: Vec::new(),
     };
@@ -184,6 +211,9 @@ struct Checker<'a> {
     top_query_language: Option<&'a str>,
     /// Every state name of the definition (all scopes), with its key span.
     names: Vec<(&'a str, Span)>,
+    /// The names asl-validator takes as entered: every string under a `StartAt`, `Next` or
+    /// `Default` key anywhere in the definition.
+    entered: Vec<&'a str>,
     /// The state names met so far, with the key span of the first one.
     seen: HashMap<&'a str, Span>,
     diags: Vec<Diag>,
@@ -194,14 +224,17 @@ struct Scope<'a> {
     /// How messages name it: "the definition", "branch 2 of `P`", "the `ItemProcessor` of `M`".
     what: String,
     states: &'a Mapping,
+    /// asl-validator checks that the targets of its states stay in it: a Parallel branch, a
+    /// Map's `Iterator` (not its `ItemProcessor`, nor the definition).
+    closed: bool,
     /// The states a `StartAt`, `Next`, `Default`, Choice rule or `Catch` names (for an unknown
-    /// name, the state it most likely meant).
-    named: Vec<&'a str>,
+    /// name, the state it most likely meant, with whether asl-validator rejects that target).
+    named: Vec<(&'a str, Validator)>,
     /// A target is missing or names nothing close to a state: which states are meant to be
-    /// entered is unknown.
-    unresolved: bool,
+    /// entered is unknown. `Some`: the strongest finding that says so ([`holds`]).
+    unresolved: Option<Validator>,
     /// A target is unknown, or a state's `Type` or transition is: whether the scope ends is.
-    undecided: bool,
+    undecided: Option<Validator>,
     terminal: bool,
 }
 
@@ -216,20 +249,20 @@ impl<'a> Checker<'a> {
         format!("state machine `{}`, state `{name}`", self.machine)
     }
 
-    /// Reports a finding of the States Language rules: the mode's severity, and a help text
-    /// of `advice` (if any) and the mode's consequence.
-    fn report(&mut self, d: Diag, advice: &str) {
-        let consequence = self.mode.consequence();
+    /// Reports a finding of the States Language rules: the severity the mode gives a finding
+    /// asl-validator `validator`, and a help text of `advice` (if any) and the consequence.
+    fn report(&mut self, d: Diag, advice: &str, validator: Validator) {
+        let consequence = self.mode.consequence(validator);
         let help = if advice.is_empty() {
             consequence.to_string()
         } else {
             format!("{advice}; {consequence}")
         };
-        self.diags
-            .push(d.with_severity(self.mode.severity()).help(help));
+        let severity = self.mode.severity(validator);
+        self.diags.push(d.with_severity(severity).help(help));
     }
 
-    /// [`Checker::report`]s a finding with one label.
+    /// [`Checker::report`]s a finding asl-validator raises too, with one label.
     fn flag(
         &mut self,
         code: &'static Code,
@@ -238,25 +271,28 @@ impl<'a> Checker<'a> {
         label: impl Into<String>,
         advice: &str,
     ) {
-        self.report(Diag::error(code, message).label(span, label), advice);
+        let d = Diag::error(code, message).label(span, label);
+        self.report(d, advice, Validator::Rejects);
     }
 
-    /// `field` of state `name` as a list (non-empty when `non_empty`), else a finding.
+    /// `field` of state `name` as a list, else a finding. `empty`: an empty list is one too,
+    /// which asl-validator raises or not.
     fn list<'n>(
         &mut self,
         code: &'static Code,
         name: &str,
         field: &str,
         v: &'n Node,
-        non_empty: bool,
+        empty: Option<Validator>,
     ) -> Option<&'n [Node]> {
-        let want = match v.as_seq() {
-            Some(items) if !(non_empty && items.is_empty()) => return Some(items),
-            _ if non_empty => "a non-empty list",
-            _ => "a list",
+        let (want, validator) = match (v.as_seq(), empty) {
+            (Some([]), Some(validator)) => ("a non-empty list", validator),
+            (Some(items), _) => return Some(items),
+            (None, Some(_)) => ("a non-empty list", Validator::Rejects),
+            (None, None) => ("a list", Validator::Rejects),
         };
         let field = format!("`{field}`");
-        self.must_be(code, self.at_state(name), &field, want, v);
+        self.must_be(code, self.at_state(name), &field, want, v, validator);
         None
     }
 
@@ -285,7 +321,7 @@ impl<'a> Checker<'a> {
         if let Some(q) = map.get("QueryLanguage") {
             self.query_language(q, self.who());
         }
-        self.machine(n, "the definition".into(), at);
+        self.machine(n, "the definition".into(), at, false);
     }
 
     fn query_language(&mut self, q: &Node, who: String) {
@@ -296,8 +332,8 @@ impl<'a> Checker<'a> {
     }
 
     /// A (sub-)state machine: `StartAt` and `States`. `at` is where findings about it as a
-    /// whole point.
-    fn machine(&mut self, n: &'a Node, what: String, at: Span) {
+    /// whole point; `closed`: see [`Scope::closed`].
+    fn machine(&mut self, n: &'a Node, what: String, at: Span, closed: bool) {
         let who = self.who();
         let Some(map) = n.as_map() else {
             let message = format!("{who}: {what} is {}", article(n));
@@ -346,25 +382,36 @@ impl<'a> Checker<'a> {
         }
         let Some(states) = states else {
             if let Some(s) = start.filter(|s| s.as_str().is_none()) {
-                self.must_be(&BAD_VALUE, who, "`StartAt`", "a state name", s);
+                self.must_be(
+                    &BAD_VALUE,
+                    who,
+                    "`StartAt`",
+                    "a state name",
+                    s,
+                    Validator::Rejects,
+                );
             }
             return;
         };
         let mut scope = Scope {
             what,
             states,
+            closed,
             named: Vec::new(),
-            unresolved: start.is_none(),
-            undecided: false,
+            unresolved: start.is_none().then_some(Validator::Rejects),
+            undecided: None,
             terminal: false,
         };
         if let Some(s) = start {
-            self.target(&mut scope, s, None, "`StartAt`");
+            self.target(&mut scope, s, None, "`StartAt`", false);
         }
         for (name, e) in states.iter() {
             self.state(&mut scope, name, e.key_span, &e.value);
         }
-        if !scope.terminal && !states.is_empty() && !scope.undecided {
+        // asl-validator wants a terminal state in every `States`, an empty one too (unless it
+        // has no `StartAt`, which is the finding then)
+        let empty = states.is_empty() && start.is_none();
+        if !scope.terminal && !empty && !holds(scope.undecided, Validator::Rejects) {
             self.flag(
                 &NO_TERMINAL,
                 format!("{who}: no state of {} ends the execution", scope.what),
@@ -373,52 +420,96 @@ impl<'a> Checker<'a> {
                 "end the last state with `End: true`, or move to a Succeed or Fail state",
             );
         }
-        if scope.unresolved {
-            return;
-        }
         for (name, e) in states.iter() {
-            if !scope.named.contains(&name.as_str()) {
-                self.flag(
-                    &UNREACHABLE,
-                    format!("{who}: state `{name}` is never entered"),
-                    e.key_span,
-                    "no `StartAt`, `Next`, `Default`, Choice rule or `Catch` names this state",
-                    "name it in a transition of its scope, or delete it",
-                );
+            let name = name.as_str();
+            // asl-validator: no `StartAt` / `Next` / `Default` anywhere names it
+            let validator = if self.entered.contains(&name) {
+                Validator::Accepts
+            } else {
+                Validator::Rejects
+            };
+            let named = scope
+                .named
+                .iter()
+                .any(|(n, by)| *n == name && *by >= validator);
+            if named || holds(scope.unresolved, validator) {
+                continue;
             }
+            let d = Diag::error(
+                &UNREACHABLE,
+                format!("{who}: state `{name}` is never entered"),
+            )
+            .label(
+                e.key_span,
+                "no `StartAt`, `Next`, `Default`, Choice rule or `Catch` names this state",
+            );
+            let advice = "name it in a transition of its scope, or delete it";
+            self.report(d, advice, validator);
         }
     }
 
     /// "`field` must be `want`", labelled with what `v` is.
-    fn must_be(&mut self, code: &'static Code, who: String, field: &str, want: &str, v: &Node) {
+    fn must_be(
+        &mut self,
+        code: &'static Code,
+        who: String,
+        field: &str,
+        want: &str,
+        v: &Node,
+        validator: Validator,
+    ) {
         let found = match v.as_seq() {
             Some([]) => "an empty list",
             _ => article(v),
         };
         let message = format!("{who}: {field} must be {want}");
-        self.flag(code, message, v.span, format!("found {found}"), "");
+        let d = Diag::error(code, message).label(v.span, format!("found {found}"));
+        self.report(d, "", validator);
     }
 
     /// A transition target (`StartAt` when `state` is `None`), checked against the scope.
-    fn target(&mut self, scope: &mut Scope<'a>, v: &'a Node, state: Option<&str>, field: &str) {
+    /// `outbound`: asl-validator checks that this target stays in a closed scope
+    /// ([`Scope::closed`]): a `Next` or `Default` of any state, the `Next` of a Choice rule or
+    /// of a catcher of a state other than Map and Parallel — not a `StartAt`.
+    fn target(
+        &mut self,
+        scope: &mut Scope<'a>,
+        v: &'a Node,
+        state: Option<&str>,
+        field: &str,
+        outbound: bool,
+    ) {
         let who = match state {
             Some(s) => self.at_state(s),
             None => self.who(),
         };
         let Some(name) = v.as_str() else {
-            scope.unresolved = true;
-            scope.undecided = true;
-            self.must_be(&BAD_VALUE, who, field, "a state name", v);
+            scope.unresolved = HELD;
+            scope.undecided = HELD;
+            self.must_be(
+                &BAD_VALUE,
+                who,
+                field,
+                "a state name",
+                v,
+                Validator::Rejects,
+            );
             return;
         };
         if scope.states.contains_key(name) {
-            scope.named.push(name);
+            scope.named.push((name, Validator::Rejects));
             return;
         }
-        scope.undecided = true;
         let names: Vec<&'a str> = scope.states.keys().map(String::as_str).collect();
         let suggestion = closest(name, &names);
         let elsewhere = self.names.iter().find(|(n, _)| *n == name).map(|(_, s)| *s);
+        // asl-validator: a target that names no state of the definition, or leaves a closed scope
+        let validator = if elsewhere.is_none() || (scope.closed && outbound) {
+            Validator::Rejects
+        } else {
+            Validator::Accepts
+        };
+        scope.undecided = scope.undecided.max(Some(validator));
         let d = Diag::error(
             &UNKNOWN_TARGET,
             format!("{who}: {field} names `{name}`, which is not a state of its scope"),
@@ -426,12 +517,12 @@ impl<'a> Checker<'a> {
         let missing = format!("no state `{name}` in {}", scope.what);
         let (d, advice) = match (suggestion, elsewhere) {
             (Some(s), _) => {
-                scope.named.push(s);
+                scope.named.push((s, validator));
                 let label = format!("{missing}; did you mean `{s}`?");
                 (d.label(v.span, label), String::new())
             }
             (None, Some(span)) => {
-                scope.unresolved = true;
+                scope.unresolved = scope.unresolved.max(Some(validator));
                 (
                     d.label(v.span, missing)
                         .secondary(span, "a state of another scope"),
@@ -439,13 +530,13 @@ impl<'a> Checker<'a> {
                 )
             }
             (None, None) => {
-                scope.unresolved = true;
+                scope.unresolved = HELD;
                 let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                 let advice = format!("the states of {} are {}", scope.what, list.join(", "));
                 (d.label(v.span, missing), advice)
             }
         };
-        self.report(d, &advice);
+        self.report(d, &advice, validator);
     }
 
     /// One state of `scope`.
@@ -458,12 +549,12 @@ impl<'a> Checker<'a> {
             )
             .label(key_span, "a second state with this name")
             .secondary(first, "the first one");
-            self.report(d, "rename one: state names are unique in the whole definition, Parallel branches and Map item processors included");
+            self.report(d, "rename one: state names are unique in the whole definition, Parallel branches and Map item processors included", Validator::Rejects);
         } else {
             self.seen.insert(name, key_span);
         }
         let Some(map) = n.as_map() else {
-            scope.undecided = true;
+            scope.undecided = HELD;
             let message = format!("{who}: state `{name}` is {}", article(n));
             self.flag(
                 &NOT_OBJECT,
@@ -475,12 +566,12 @@ impl<'a> Checker<'a> {
             return;
         };
         let Some(ty) = self.state_type(name, key_span, map) else {
-            scope.undecided = true;
+            scope.undecided = HELD;
             // its transitions still name states
             for t in loose_targets(map) {
                 match t.as_str().filter(|t| scope.states.contains_key(t)) {
-                    Some(t) => scope.named.push(t),
-                    None => scope.unresolved = true,
+                    Some(t) => scope.named.push((t, Validator::Rejects)),
+                    None => scope.unresolved = HELD,
                 }
             }
             return;
@@ -509,13 +600,15 @@ impl<'a> Checker<'a> {
         }
         self.transition(scope, name, key_span, ty, map);
         if let Some(next) = map.get("Next") {
-            self.target(scope, next, Some(name), "`Next`");
+            self.target(scope, next, Some(name), "`Next`", true);
         }
         if let Some(d) = map.get("Default") {
-            self.target(scope, d, Some(name), "`Default`");
+            self.target(scope, d, Some(name), "`Default`", true);
         }
         if let Some(catch) = map.get("Catch") {
-            self.catchers(scope, name, catch);
+            // asl-validator does not look into the catchers of a Map or Parallel state
+            let outbound = !matches!(ty, "Map" | "Parallel");
+            self.catchers(scope, name, catch, outbound);
         }
         if let Some(retry) = map.get("Retry") {
             self.retriers(name, retry);
@@ -667,7 +760,14 @@ impl<'a> Checker<'a> {
             (false, true) => format!("a number of at least {min} or a `{{% ... %}}` expression"),
         };
         let field = format!("`{field}`");
-        self.must_be(&BAD_VALUE, self.at_state(name), &field, &want, v);
+        self.must_be(
+            &BAD_VALUE,
+            self.at_state(name),
+            &field,
+            &want,
+            v,
+            Validator::Rejects,
+        );
     }
 
     /// `End` and `Next`: exactly one of them, `End` only `true`.
@@ -702,7 +802,7 @@ impl<'a> Checker<'a> {
                 "",
             ),
             (None, None) => {
-                scope.undecided = true;
+                scope.undecided = HELD;
                 self.flag(
                     &TRANSITION,
                     format!(
@@ -718,8 +818,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn catchers(&mut self, scope: &mut Scope<'a>, name: &str, catch: &'a Node) {
-        let Some(items) = self.list(&BAD_VALUE, name, "Catch", catch, false) else {
+    fn catchers(&mut self, scope: &mut Scope<'a>, name: &str, catch: &'a Node, outbound: bool) {
+        let Some(items) = self.list(&BAD_VALUE, name, "Catch", catch, None) else {
             return;
         };
         let label = "expected `ErrorEquals` and `Next`";
@@ -733,7 +833,8 @@ impl<'a> Checker<'a> {
                 self.flag(&MISSING_FIELD, message, it.span, label, "");
             }
             let label = "`Next` names the state that handles the error";
-            self.item_next(scope, name, it, ("catcher", n), &MISSING_FIELD, label);
+            let item = ("catcher", n, outbound);
+            self.item_next(scope, name, it, item, &MISSING_FIELD, label);
         }
     }
 
@@ -754,7 +855,7 @@ impl<'a> Checker<'a> {
                 out.push((i + 1, it));
                 continue;
             }
-            scope.unresolved = true;
+            scope.unresolved = HELD;
             let message = format!(
                 "{}: {what} {} is {}",
                 self.at_state(name),
@@ -766,21 +867,24 @@ impl<'a> Checker<'a> {
         out
     }
 
-    /// The `Next` of catcher or choice rule `n` (`item`); without one, which states are
-    /// meant is unknown.
+    /// The `Next` of catcher or choice rule `n` (`item`, with `outbound` of
+    /// [`Checker::target`]); without one, which states are meant is unknown.
     fn item_next(
         &mut self,
         scope: &mut Scope<'a>,
         name: &str,
         it: &'a Node,
-        (what, n): (&str, usize),
+        (what, n, outbound): (&str, usize, bool),
         code: &'static Code,
         label: &str,
     ) {
         match it.get("Next") {
-            Some(next) => self.target(scope, next, Some(name), &format!("`Next` of {what} {n}")),
+            Some(next) => {
+                let field = format!("`Next` of {what} {n}");
+                self.target(scope, next, Some(name), &field, outbound);
+            }
             None => {
-                scope.unresolved = true;
+                scope.unresolved = HELD;
                 let message = format!("{}: {what} {n} has no `Next`", self.at_state(name));
                 self.flag(code, message, it.span, label, "");
             }
@@ -788,7 +892,7 @@ impl<'a> Checker<'a> {
     }
 
     fn retriers(&mut self, name: &str, retry: &Node) {
-        let Some(items) = self.list(&BAD_VALUE, name, "Retry", retry, false) else {
+        let Some(items) = self.list(&BAD_VALUE, name, "Retry", retry, None) else {
             return;
         };
         for (i, it) in items.iter().enumerate() {
@@ -813,7 +917,7 @@ impl<'a> Checker<'a> {
         jsonata: bool,
     ) {
         let Some(choices) = map.get("Choices") else {
-            scope.unresolved = true;
+            scope.unresolved = HELD;
             let message = format!("{}: the Choice state `{name}` has no `Choices`", self.who());
             self.flag(
                 &MISSING_FIELD,
@@ -824,16 +928,18 @@ impl<'a> Checker<'a> {
             );
             return;
         };
-        let Some(rules) = self.list(&BAD_CHOICE, name, "Choices", choices, true) else {
-            scope.unresolved = true;
+        let empty = Some(Validator::Rejects);
+        let Some(rules) = self.list(&BAD_CHOICE, name, "Choices", choices, empty) else {
+            scope.unresolved = HELD;
             return;
         };
         let label = "expected a choice rule";
         for (n, rule) in self.objects(scope, name, rules, &BAD_CHOICE, "choice rule", label) {
             let label = "every top-level choice rule needs `Next`";
-            self.item_next(scope, name, rule, ("choice rule", n), &BAD_CHOICE, label);
+            let item = ("choice rule", n, true);
+            self.item_next(scope, name, rule, item, &BAD_CHOICE, label);
             if !jsonata {
-                self.choice_rule(name, n, rule, true);
+                self.choice_rule(scope, name, n, rule, true);
             } else if rule.get("Condition").is_none() {
                 let message = format!(
                     "{}: choice rule {n} has no `Condition`",
@@ -847,7 +953,7 @@ impl<'a> Checker<'a> {
 
     /// A JSONPath boolean expression of choice rule `n`: `And` / `Or` / `Not`, or `Variable`
     /// with one comparison.
-    fn choice_rule(&mut self, name: &str, n: usize, rule: &Node, top: bool) {
+    fn choice_rule(&mut self, scope: &Scope, name: &str, n: usize, rule: &Node, top: bool) {
         let who = self.at_state(name);
         let Some(m) = rule.as_map() else {
             let message = format!(
@@ -873,7 +979,7 @@ impl<'a> Checker<'a> {
             [op @ ("And" | "Or")] => match m.get(op).and_then(Node::as_seq) {
                 Some(inner) if !inner.is_empty() => {
                     for r in inner {
-                        self.choice_rule(name, n, r, false);
+                        self.choice_rule(scope, name, n, r, false);
                     }
                     None
                 }
@@ -881,7 +987,7 @@ impl<'a> Checker<'a> {
             },
             ["Not"] => {
                 if let Some(inner) = m.get("Not") {
-                    self.choice_rule(name, n, inner, false);
+                    self.choice_rule(scope, name, n, inner, false);
                 }
                 None
             }
@@ -897,16 +1003,22 @@ impl<'a> Checker<'a> {
                 "a rule is `Variable` with one comparison (e.g. `StringEquals`), or `And` / `Or` with a list of rules, or `Not` with one rule",
             );
         }
-        if !top && m.contains_key("Next") {
+        if let Some(next) = m.get("Next").filter(|_| !top) {
             let message = format!("{who}: a nested rule of choice rule {n} has `Next`");
             let span = m.key_span("Next").unwrap_or(rule.span);
-            self.flag(
-                &BAD_CHOICE,
-                message,
-                span,
-                "only top-level rules have `Next`",
-                "",
-            );
+            let d =
+                Diag::error(&BAD_CHOICE, message).label(span, "only top-level rules have `Next`");
+            // asl-validator's schema lets nested rules have any other field, but it checks every
+            // `Next` names a state (of a closed scope: of the scope)
+            let target = next.as_str().filter(|t| {
+                scope.states.contains_key(t)
+                    || (!scope.closed && self.names.iter().any(|(s, _)| s == t))
+            });
+            let validator = match target {
+                Some(_) => Validator::Accepts,
+                None => Validator::Rejects,
+            };
+            self.report(d, "", validator);
         }
     }
 
@@ -921,13 +1033,15 @@ impl<'a> Checker<'a> {
             self.flag(&MISSING_FIELD, message, key_span, label, "");
             return;
         };
+        // asl-validator's schema takes `Branches: []`
+        let empty = Some(Validator::Accepts);
         for (i, br) in self
-            .list(&BAD_VALUE, name, "Branches", b, true)
+            .list(&BAD_VALUE, name, "Branches", b, empty)
             .unwrap_or_default()
             .iter()
             .enumerate()
         {
-            self.machine(br, format!("branch {} of `{name}`", i + 1), br.span);
+            self.machine(br, format!("branch {} of `{name}`", i + 1), br.span, true);
         }
     }
 
@@ -936,7 +1050,8 @@ impl<'a> Checker<'a> {
         for key in ["ItemProcessor", "Iterator"] {
             if let Some(p) = map.get(key) {
                 let at = map.key_span(key).unwrap_or(key_span);
-                self.machine(p, format!("the `{key}` of `{name}`"), at);
+                let closed = key == "Iterator";
+                self.machine(p, format!("the `{key}` of `{name}`"), at, closed);
             }
         }
         for key in ["ItemReader", "ResultWriter"] {
@@ -945,6 +1060,37 @@ impl<'a> Checker<'a> {
                 let span = map.key_span(key).unwrap_or(key_span);
                 self.flag(&MISSING_FIELD, message, span, "`Resource` is required", "");
             }
+        }
+    }
+}
+
+/// What a finding asl-validator raises sets [`Scope::unresolved`] or [`Scope::undecided`] to:
+/// it holds back every finding it makes moot.
+const HELD: Option<Validator> = Some(Validator::Rejects);
+
+/// A finding held back by `hold` (the strongest finding of the scope that makes it moot): a
+/// finding asl-validator raises is only held back by another one it raises.
+fn holds(hold: Option<Validator>, validator: Validator) -> bool {
+    hold.is_some_and(|h| h >= validator)
+}
+
+/// Every string under a `StartAt`, `Next` or `Default` key anywhere in `n` (asl-validator's
+/// `$..[StartAt,Next,Default]`).
+fn transition_keys<'a>(n: &'a Node, out: &mut Vec<&'a str>) {
+    if let Some(map) = n.as_map() {
+        for (k, e) in map.iter() {
+            if let Some(s) = e
+                .value
+                .as_str()
+                .filter(|_| ["StartAt", "Next", "Default"].contains(&k.as_str()))
+            {
+                out.push(s);
+            }
+            transition_keys(&e.value, out);
+        }
+    } else if let Some(items) = n.as_seq() {
+        for it in items {
+            transition_keys(it, out);
         }
     }
 }

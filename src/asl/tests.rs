@@ -245,3 +245,128 @@ fn field_table() {
     assert!(!parallel.contains(&"Parameters"), "a JSONPath field");
     assert!(schema::fields("Nope", false).is_empty());
 }
+
+/// The findings of `def` under `validate: true`, with their severities.
+fn validated(def: &str) -> Vec<(&'static str, Severity)> {
+    run(def, Mode::Validate)
+        .iter()
+        .map(|d| (d.code.id, d.severity))
+        .collect()
+}
+
+#[test]
+fn what_asl_validator_lets_through_is_a_warning_under_validate() {
+    use Severity::{Error, Warning};
+    // a nested Choice rule with `Next`: an error only when the target names no state
+    let nested = |next: &str| {
+        format!(
+            "StartAt: A\nStates:\n  A:\n    Type: Choice\n    Choices:\n      - And: [{{Variable: $.a, IsPresent: true, Next: {next}}}]\n        Next: B\n  B: {{Type: Succeed}}"
+        )
+    };
+    assert_eq!(
+        validated(&nested("B")),
+        [("slsx::asl::bad-choice", Warning)]
+    );
+    assert_eq!(
+        validated(&nested("Nope")),
+        [("slsx::asl::bad-choice", Error)]
+    );
+    // `Branches: []`, but not `Choices: []`
+    assert_eq!(
+        validated("StartAt: A\nStates:\n  A: {Type: Parallel, Branches: [], End: true}"),
+        [("slsx::asl::bad-value", Warning)]
+    );
+    assert_eq!(
+        validated(
+            "StartAt: A\nStates:\n  A: {Type: Choice, Choices: [], Default: B}\n  B: {Type: Succeed}"
+        ),
+        [("slsx::asl::bad-choice", Error)]
+    );
+    // a state only a key inside `Parameters` names
+    assert_eq!(
+        validated(
+            "StartAt: A\nStates:\n  A: {Type: Pass, Parameters: {Next: O}, End: true}\n  O: {Type: Succeed}"
+        ),
+        [("slsx::asl::unreachable", Warning)]
+    );
+    // leaving an ItemProcessor: a warning; leaving an Iterator or a Parallel branch: an error
+    let out = |container: &str, key: &str| {
+        format!(
+            "StartAt: A\nStates:\n  A:\n    Type: {container}\n    {key}\n      StartAt: B\n      States:\n        B: {{Type: Choice, Choices: [{{Variable: $.x, IsNull: true, Next: Done}}], Default: F}}\n        F: {{Type: Succeed}}\n    Next: Done\n  Done: {{Type: Succeed}}"
+        )
+    };
+    assert_eq!(
+        validated(&out("Map", "ItemProcessor:")),
+        [("slsx::asl::unknown-target", Warning)]
+    );
+    for (container, key) in [("Map", "Iterator:"), ("Parallel", "Branches:\n     -")] {
+        let def = out(container, key);
+        assert!(
+            validated(&def).contains(&("slsx::asl::unknown-target", Error)),
+            "{def}"
+        );
+    }
+    // asl-validator does not look into the catchers of a Map or Parallel state in a branch,
+    // nor at the `StartAt` of a branch
+    assert_eq!(
+        validated(
+            "StartAt: A\nStates:\n  A:\n    Type: Parallel\n    End: true\n    Branches:\n      - StartAt: P\n        States:\n          P:\n            Type: Parallel\n            End: true\n            Branches: [{StartAt: Q, States: {Q: {Type: Succeed}}}]\n            Catch: [{ErrorEquals: [States.ALL], Next: Oops}]\n  Oops: {Type: Fail}"
+        ),
+        [
+            ("slsx::asl::unknown-target", Warning),
+            ("slsx::asl::unreachable", Warning)
+        ]
+    );
+    // `slsx check` reports them all as errors
+    let config = load("service: x");
+    let check = Mode::Check {
+        validate: true,
+        config: &config,
+    };
+    let d = run(&nested("B"), check);
+    assert_eq!(d[0].severity, Error);
+    let help = run(&nested("B"), Mode::Validate)[0]
+        .help
+        .clone()
+        .unwrap_or_default();
+    assert!(help.contains("`validate` does not catch this"), "{help}");
+    let help = run(&nested("B"), Mode::Expand)[0]
+        .help
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        help.contains("`stepFunctions.validate: true` does not catch this"),
+        "{help}"
+    );
+}
+
+#[test]
+fn a_warning_does_not_hold_back_an_error() {
+    use Severity::{Error, Warning};
+    // the ItemProcessor leaves to `Done` (a warning) and has no terminal state (an error)
+    assert_eq!(
+        validated(
+            "StartAt: A\nStates:\n  A:\n    Type: Map\n    ItemProcessor: {StartAt: B, States: {B: {Type: Pass, Next: Done}}}\n    Next: Done\n  Done: {Type: Succeed}"
+        ),
+        [
+            ("slsx::asl::unknown-target", Warning),
+            ("slsx::asl::no-terminal", Error)
+        ]
+    );
+    // ... and `X`, which nothing names anywhere, is never entered (an error)
+    assert_eq!(
+        validated(
+            "StartAt: A\nStates:\n  A:\n    Type: Map\n    ItemProcessor: {StartAt: B, States: {B: {Type: Pass, Next: Done}, X: {Type: Succeed}}}\n    End: true\n  Done: {Type: Succeed}"
+        ),
+        [
+            ("slsx::asl::unknown-target", Warning),
+            ("slsx::asl::unreachable", Error),
+            ("slsx::asl::unreachable", Warning)
+        ]
+    );
+    // an empty `States` whose `StartAt` names a state elsewhere still needs a terminal state
+    assert!(
+        validated("StartAt: A\nStates:\n  A:\n    Type: Map\n    ItemProcessor: {StartAt: A, States: {}}\n    End: true")
+            .contains(&("slsx::asl::no-terminal", Error))
+    );
+}
