@@ -14,7 +14,9 @@
 //! rule target in its scope, `Next` xor `End`, terminal states, states nothing names, `Choice`
 //! rules, the fields of each state type per query language and mutually exclusive fields
 //! ([`schema`]), `Parallel` branches and `Map` processors recursively, and state names unique
-//! across the definition. Not covered: JSONPath / JSONata syntax and ARN formats.
+//! across the definition. asl-validator's format rules (state names, ARNs, JSONPath paths, timestamps, Map limits,
+//! JSONata fields and a safe subset of JSONata syntax, `States` and transitions in data) are in
+//! [`strict`].
 //!
 //! A state is reported as never entered when no `StartAt`, `Next`, `Default`, Choice rule or
 //! `Catch` of its scope names it. That is the rule Step Functions applies
@@ -31,8 +33,10 @@
 //! back while another one of the same scope stands, and one asl-validator raises only by
 //! another one it raises ([`Validator`]), so whether a definition has errors does not change.
 
+pub mod formats;
 pub mod lints;
 pub mod schema;
+mod strict;
 
 use std::collections::HashMap;
 
@@ -58,6 +62,11 @@ declare_codes! { CODES;
     EXCLUSIVE_FIELDS = "slsx::asl::exclusive-fields", "Fields of which a state may have at most (or exactly) one.";
     BAD_CHOICE = "slsx::asl::bad-choice", "A `Choice` state whose `Choices` or rules are malformed.";
     BAD_VALUE = "slsx::asl::bad-value", "A States Language field with a value of the wrong type.";
+    BAD_ARN = "slsx::asl::bad-arn", "A Task `Resource` that is not an ARN of the form asl-validator accepts (nor an intrinsic or a whole `${...}`).";
+    BAD_PATH = "slsx::asl::bad-path", "A JSONPath path (`InputPath`, `ResultPath`, `ItemsPath`, a `.$` field, a Choice `Variable`, ...) that asl-validator's path grammar rejects.";
+    BAD_JSONATA = "slsx::asl::bad-jsonata", "A JSONata field that is not a `{% ... %}` expression, or an expression that plainly does not parse.";
+    DUPLICATE_FIELD = "slsx::asl::duplicate-field", "Two fields of a payload template that are the same once `.$` is stripped (`x` and `x.$`).";
+    STATE_NAME = "slsx::asl::state-name", "A state name that is empty, longer than 80 characters or on several lines.";
 }
 
 /// Who reads the findings, which decides their severity and what the help says.
@@ -160,6 +169,8 @@ pub fn check(def: &Definition, mode: Mode, diags: &mut Diags) {
     state_names(node, &mut names);
     let mut entered = Vec::new();
     transition_keys(node, &mut entered);
+    let mut machine_states = Vec::new();
+    strict::all_state_keys(node, &mut machine_states);
     let mut c = Checker {
         machine: def.machine,
         mode,
@@ -167,6 +178,7 @@ pub fn check(def: &Definition, mode: Mode, diags: &mut Diags) {
         top_query_language: node.get("QueryLanguage").and_then(Node::as_str),
         names,
         entered,
+        machine_states,
         seen: HashMap::new(),
         diags: Vec::new(),
     };
@@ -214,6 +226,9 @@ struct Checker<'a> {
     /// The names asl-validator takes as entered: every string under a `StartAt`, `Next` or
     /// `Default` key anywhere in the definition.
     entered: Vec<&'a str>,
+    /// The keys of every `States` object anywhere in the definition (asl-validator's
+    /// `$..States`: the states it knows, `States` in `Parameters` included).
+    machine_states: Vec<&'a str>,
     /// The state names met so far, with the key span of the first one.
     seen: HashMap<&'a str, Span>,
     diags: Vec<Diag>,
@@ -406,6 +421,7 @@ impl<'a> Checker<'a> {
             self.target(&mut scope, s, None, "`StartAt`", false);
         }
         for (name, e) in states.iter() {
+            self.state_name(name, e.key_span);
             self.state(&mut scope, name, e.key_span, &e.value);
         }
         // asl-validator wants a terminal state in every `States`, an empty one too (unless it
@@ -584,6 +600,7 @@ impl<'a> Checker<'a> {
             None => self.top_query_language == Some("JSONata"),
         };
         self.fields(name, ty, map, jsonata);
+        self.strict_state(scope, name, ty, map, jsonata);
         self.exclusive_fields(name, key_span, ty, map);
         let numeric: &[(&str, f64, bool)] = match ty {
             "Wait" => &[("Seconds", 0.0, false)],

@@ -93,7 +93,7 @@ fn no_cascades() {
     // a catcher without `Next` may have meant any state
     assert_eq!(
         codes(
-            "StartAt: A\nStates:\n  A: {Type: Task, Resource: x, End: true, Catch: [{ErrorEquals: [States.ALL]}]}\n  B: {Type: Fail}"
+            "StartAt: A\nStates:\n  A: {Type: Task, Resource: arn:aws:states:::sns:publish, End: true, Catch: [{ErrorEquals: [States.ALL]}]}\n  B: {Type: Fail}"
         ),
         ["slsx::asl::missing-field"]
     );
