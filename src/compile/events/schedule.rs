@@ -596,14 +596,21 @@ pub(crate) fn check_inputs(diags: &mut Diags, ev: &Node, tool: &str) -> bool {
                 ok = false;
             }
         }
+        // a string is spliced into the plugin's JSON text as it is: JSON object text works
         if let Some(m) = it.get("inputPathsMap")
             && !m.is_null()
             && m.as_map().is_none()
+            && !m.as_str().is_some_and(|t| {
+                serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v.is_object())
+            })
         {
             diags.push(
-                Diag::error(&BAD_INPUT, "`inputPathsMap` must be a mapping")
-                    .label(m.span, super::a_kind(m))
-                    .help("map each placeholder to a JSONPath: `inputPathsMap: {t: $.time}`"),
+                Diag::error(
+                    &BAD_INPUT,
+                    "`inputPathsMap` must be a mapping (or JSON object text)",
+                )
+                .label(m.span, super::a_kind(m))
+                .help("map each placeholder to a JSONPath: `inputPathsMap: {t: $.time}`"),
             );
             ok = false;
         }
