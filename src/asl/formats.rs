@@ -70,6 +70,10 @@ fn digits(s: &str) -> Option<u32> {
 
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
+    // every valid date is ASCII; this also keeps the slices below on character boundaries
+    if !s.is_ascii() {
+        return false;
+    }
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
@@ -85,6 +89,10 @@ fn is_date(s: &str) -> bool {
 /// the ranges ajv-formats checks (a leap second only at 23:59 UTC).
 fn is_time(s: &str) -> bool {
     let b = s.as_bytes();
+    // every valid time is ASCII; this also keeps the slices below on character boundaries
+    if !s.is_ascii() {
+        return false;
+    }
     if b.len() < 9 || b[2] != b':' || b[5] != b':' {
         return false;
     }
@@ -670,6 +678,10 @@ mod tests {
         assert!(is_date_time("2016-03-14t01:59:00.123+01:00"));
         assert!(!is_date_time("not-a-date"));
         assert!(!is_date_time("2016-03-14T01:59:00"));
+        // non-ASCII where a digit belongs (was a slice off a character boundary)
+        assert!(!is_date_time("2020-01-01T12:34:5éZ"));
+        assert!(!is_date_time("20é0-01-01T12:34:56Z"));
+        assert!(!is_date_time("2020-01-01T12:34:56+0é"));
         assert!(!is_date_time("2016-02-30T01:59:00Z"));
     }
 
