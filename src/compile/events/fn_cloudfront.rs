@@ -545,7 +545,8 @@ pub fn compile(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     let Some(first_event) = first_event else {
         return;
     };
-    if !ok {
+    // every event failed (each with its diagnostic): nothing to distribute
+    if !ok || behaviors.is_empty() {
         return;
     }
     if ctx.region != "us-east-1" {
