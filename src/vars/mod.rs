@@ -66,7 +66,14 @@ declare_codes! { CODES;
     VAR_OPTION = "slsx::vars::var-option", "A `--var` or `--vars-file` entry is malformed.";
     LOOKALIKE = "slsx::vars::not-a-variable", "Text that looks like a variable (`${Self:x}`, `${ self:x}`) but is not one, so it stays in the output as written.";
     UNRESOLVED = "slsx::vars::unresolved", "A variable could not be resolved for a reason other than the ones above.";
+    TOO_MANY = "slsx::vars::too-many", "The configuration holds more values with variables than slsx resolves (100,000; YAML aliases that copy a variable multiply them).";
 }
+
+/// The most values with variables one configuration may hold (aliases counted per copy).
+/// A service of 1,000 functions and 1,000 state machines has about 1,300; each one costs
+/// time and memory to resolve, and aliases can copy one a million times within the node
+/// budget.
+pub const MAX_VARIABLE_VALUES: usize = 100_000;
 
 /// What the resolver reads besides the config.
 pub struct VarsInput<'a> {
@@ -303,8 +310,21 @@ fn run(root: &mut Node, input: &VarsInput, sources: &mut SourceMap) -> (Vec<Diag
     // Phase 0: every string parsed; syntax errors are fatal.
     let placeholder = Node::null(r.root.span);
     let whole = std::mem::replace(r.root, placeholder);
-    let entries = r.parse_entries(&whole, &[]);
+    let entries = r.parse_entries_capped(&whole, &[], MAX_VARIABLE_VALUES);
     *r.root = whole;
+    if let Some((_, first_over)) = entries.get(MAX_VARIABLE_VALUES) {
+        out.push(
+            Diag::error(
+                &TOO_MANY,
+                format!(
+                    "the configuration holds more than {MAX_VARIABLE_VALUES} values with variables, the most slsx resolves"
+                ),
+            )
+            .label(first_over.site, format!("value number {}", MAX_VARIABLE_VALUES + 1))
+            .help("a real service has far fewer (1,000 functions and state machines use about 1,300); YAML aliases copy every variable they contain, so reference a shared value once with `${self:…}` instead of repeating it through aliases"),
+        );
+        return finish(r, out);
+    }
     for (k, m) in entries {
         r.set_prop(k, m);
     }

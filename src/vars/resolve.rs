@@ -668,9 +668,19 @@ impl<'a> Resolver<'a> {
     /// Parses every string under `value` (at `prefix`) into property metadata, in JavaScript
     /// key order. Syntax errors become metadata carrying the error.
     pub fn parse_entries(&mut self, value: &Node, prefix: &[String]) -> Vec<(PathKey, VMeta)> {
+        self.parse_entries_capped(value, prefix, usize::MAX)
+    }
+
+    /// [`Self::parse_entries`], stopping once more than `cap` entries are found.
+    pub fn parse_entries_capped(
+        &mut self,
+        value: &Node,
+        prefix: &[String],
+        cap: usize,
+    ) -> Vec<(PathKey, VMeta)> {
         let mut out = Vec::new();
         let mut path: Vec<String> = prefix.to_vec();
-        self.parse_entries_into(value, &mut path, &mut out);
+        self.parse_entries_into(value, &mut path, &mut out, cap);
         out
     }
 
@@ -679,8 +689,13 @@ impl<'a> Resolver<'a> {
         value: &Node,
         path: &mut Vec<String>,
         out: &mut Vec<(PathKey, VMeta)>,
+        cap: usize,
     ) {
-        let mut visit = |this: &mut Self, key: String, v: &Node, path: &mut Vec<String>| {
+        let visit = |this: &mut Self,
+                     key: String,
+                     v: &Node,
+                     path: &mut Vec<String>,
+                     out: &mut Vec<(PathKey, VMeta)>| {
             path.push(key);
             if let Kind::String(s) = &v.kind
                 && s.contains("${")
@@ -688,7 +703,7 @@ impl<'a> Resolver<'a> {
                 this.warn_lookalikes(v.span, s);
             }
             match &v.kind {
-                Kind::Map(_) | Kind::Seq(_) => this.parse_entries_into(v, path, out),
+                Kind::Map(_) | Kind::Seq(_) => this.parse_entries_into(v, path, out, cap),
                 Kind::String(s) => match parse::parse(s) {
                     Ok(None) => {}
                     Ok(Some(vars)) => {
@@ -726,12 +741,18 @@ impl<'a> Resolver<'a> {
         match &value.kind {
             Kind::Map(m) => {
                 for (k, e) in m.iter() {
-                    visit(self, k.clone(), &e.value, path);
+                    if out.len() > cap {
+                        return;
+                    }
+                    visit(self, k.clone(), &e.value, path, out);
                 }
             }
             Kind::Seq(items) => {
                 for (i, v) in items.iter().enumerate() {
-                    visit(self, i.to_string(), v, path);
+                    if out.len() > cap {
+                        return;
+                    }
+                    visit(self, i.to_string(), v, path, out);
                 }
             }
             _ => {}
