@@ -51,40 +51,7 @@ pub fn string_to_number(s: &str) -> f64 {
     if body == "Infinity" {
         return sign * f64::INFINITY;
     }
-    // StrUnsignedDecimalLiteral: digits [. digits] [e[+-]digits] | . digits [exp]
-    let b = body.as_bytes();
-    let mut i = 0;
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let int_digits = i - int_start;
-    let mut frac_digits = 0;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let f = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        frac_digits = i - f;
-    }
-    if int_digits == 0 && frac_digits == 0 {
-        return f64::NAN;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let e = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == e {
-            return f64::NAN;
-        }
-    }
-    if i != b.len() {
+    if !is_unsigned_decimal(body) {
         return f64::NAN;
     }
     match body.parse::<f64>() {
@@ -103,6 +70,41 @@ pub fn string_to_number(s: &str) -> f64 {
             norm.parse::<f64>().map(|v| sign * v).unwrap_or(f64::NAN)
         }
     }
+}
+
+/// JavaScript's `StrUnsignedDecimalLiteral` without `Infinity`: `digits [. digits?] |
+/// . digits`, then an optional `e[+-]digits` (also Joi's number pattern after its sign).
+pub fn is_unsigned_decimal(body: &str) -> bool {
+    let b = body.as_bytes();
+    let digits_from = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    let mut i = digits_from(0);
+    let int_digits = i;
+    let mut frac_digits = 0;
+    if b.get(i) == Some(&b'.') {
+        let end = digits_from(i + 1);
+        frac_digits = end - (i + 1);
+        i = end;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let end = digits_from(i);
+        if end == i {
+            return false;
+        }
+        i = end;
+    }
+    i == b.len()
 }
 
 #[cfg(test)]

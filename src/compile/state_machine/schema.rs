@@ -83,41 +83,7 @@ pub fn joi_number(n: &Node) -> Option<f64> {
 
 /// `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`
 fn is_decimal(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let mut digits = i > int_start;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let frac = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        digits |= i > frac;
-    }
-    if !digits {
-        return false;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let e = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == e {
-            return false;
-        }
-    }
-    i == b.len()
+    crate::js::is_unsigned_decimal(s.strip_prefix(['+', '-']).unwrap_or(s))
 }
 
 /// `Joi.number().integer().min(1)`.
