@@ -139,23 +139,26 @@ pub(crate) fn properties(
     props
 }
 
+/// `{"Fn::Join": ["", ["arn:", Partition, ":apigateway:", Region, <rest>…]]}`: an API Gateway
+/// integration URI.
+pub(crate) fn apigateway_uri(rest: Vec<Value>) -> Value {
+    let mut parts = vec![
+        s("arn:"),
+        reference("AWS::Partition"),
+        s(":apigateway:"),
+        reference("AWS::Region"),
+    ];
+    parts.extend(rest);
+    obj([("Fn::Join", Value::Array(vec![s(""), Value::Array(parts)]))])
+}
+
 /// `arn:<partition>:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations`
 pub(crate) fn lambda_uri(function_arn: Value) -> Value {
-    obj([(
-        "Fn::Join",
-        Value::Array(vec![
-            s(""),
-            Value::Array(vec![
-                s("arn:"),
-                reference("AWS::Partition"),
-                s(":apigateway:"),
-                reference("AWS::Region"),
-                s(":lambda:path/2015-03-31/functions/"),
-                function_arn,
-                s("/invocations"),
-            ]),
-        ]),
-    )])
+    apigateway_uri(vec![
+        s(":lambda:path/2015-03-31/functions/"),
+        function_arn,
+        s("/invocations"),
+    ])
 }
 
 /// Merges an authorizer into the template (`DependsOn` when given). Both compilers write the

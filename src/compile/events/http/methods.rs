@@ -204,19 +204,7 @@ fn integration(ev: &Event) -> Value {
     };
     m.insert(
         "Uri".into(),
-        obj([(
-            "Fn::Join",
-            Value::Array(vec![
-                s(""),
-                Value::Array(vec![
-                    s("arn:"),
-                    reference("AWS::Partition"),
-                    s(":apigateway:"),
-                    reference("AWS::Region"),
-                    s(&uri_action),
-                ]),
-            ]),
-        )]),
+        super::authorizers::apigateway_uri(vec![s(&uri_action)]),
     );
     m.insert("PassthroughBehavior".into(), s(passthrough));
     m.insert(
