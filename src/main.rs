@@ -2,10 +2,6 @@ use std::io::IsTerminal;
 
 fn main() {
     std::panic::set_hook(Box::new(|info| {
-        if slsx::yaml::catching_library_panic() {
-            // the YAML loader turns this one into a syntax error
-            return;
-        }
         let location = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
@@ -22,6 +18,8 @@ fn main() {
         );
         std::process::exit(slsx::cli::exit::BUG);
     }));
+    // the YAML loader turns libyaml-safer's one known panic into a syntax error
+    slsx::yaml::quiet_library_panics();
     let stdin = std::io::stdin();
     let mut stdin = stdin.lock();
     let stdout = std::io::stdout();

@@ -97,6 +97,18 @@ pub fn catching_library_panic() -> bool {
     IN_LIBRARY.with(Cell::get)
 }
 
+/// Wraps the process's panic hook so that it stays quiet for the panics the loader catches
+/// (see [`catching_library_panic`]); every other panic reaches it as before. For binaries and
+/// fuzzers whose hook reports or aborts.
+pub fn quiet_library_panics() {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !catching_library_panic() {
+            hook(info)
+        }
+    }));
+}
+
 /// One event from the parser; `Err(None)` when the library panicked.
 fn next_event(
     parser: &mut Parser<&mut &[u8]>,

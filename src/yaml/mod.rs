@@ -9,7 +9,9 @@ pub mod loader;
 pub mod node;
 pub mod scalar;
 
-pub use loader::{Limits, LoadOptions, catching_library_panic, load, long_form};
+pub use loader::{
+    Limits, LoadOptions, catching_library_panic, load, long_form, quiet_library_panics,
+};
 pub use node::{
     Entry, Kind, Mapping, Node, is_array_index, js_to_number, js_to_string, number_to_json,
 };
