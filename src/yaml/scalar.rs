@@ -556,11 +556,6 @@ mod tests {
         assert_eq!(decode_binary("aGVs\nbG8="), Some(b"hello".to_vec()));
         assert_eq!(decode_binary("a*"), None);
     }
-}
-
-#[cfg(test)]
-mod key_and_json_tests {
-    use super::*;
 
     #[test]
     fn date_strings_like_node_in_utc() {
