@@ -31,7 +31,9 @@ fn expand(dir: &Path, opts: &Options) -> String {
     let t = r
         .template
         .expect("the benchmark services expand without errors");
-    slsx::emit::render(&t, slsx::emit::Format::Json)
+    let mut out = Vec::new();
+    slsx::emit::write_template(&t, slsx::emit::Format::Json, &mut out).expect("written to memory");
+    String::from_utf8(out).expect("JSON text is UTF-8")
 }
 
 fn config_size(dir: &Path) -> u64 {

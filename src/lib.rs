@@ -50,7 +50,7 @@ pub struct Options {
 /// sources they point into.
 #[derive(Debug)]
 pub struct Expansion {
-    pub template: Option<serde_json::Value>,
+    pub template: Option<compile::Template>,
     pub diags: Diags,
     pub sources: SourceMap,
 }
@@ -222,7 +222,7 @@ pub fn expand_with_config(input: &Input, opts: &Options) -> ConfigExpansion {
         lambda_ids: Default::default(),
     };
     let template = compile::compile(&ctx, &mut diags);
-    let template = (!diags.has_errors()).then_some(template.root);
+    let template = (!diags.has_errors()).then_some(template);
     ConfigExpansion {
         expansion: Expansion {
             template,

@@ -313,9 +313,7 @@ pub fn compile(req: &Request, phase: Phase) -> Response {
         };
     }
 
-    let mut template = Template {
-        root: req.template.clone(),
-    };
+    let mut template = Template::from_value(req.template.clone());
     // serverless-step-functions defaults a missing (or null) `stepFunctions` to no machines
     // and no activities: then neither hook adds anything.
     if config.get("stepFunctions").is_some_and(Node::is_truthy) {
@@ -350,7 +348,7 @@ pub fn compile(req: &Request, phase: Phase) -> Response {
     let template = if diags.has_errors() {
         None
     } else {
-        Some(template.root)
+        Some(template.into_value())
     };
     Response {
         template,

@@ -62,7 +62,7 @@ fn expand_all(case: &str) -> (Value, Vec<String>, HashMap<String, bool>) {
             machines.insert(id, text("type") == Some("EXPRESS"));
         }
     }
-    (t, codes, machines)
+    (t.into_value(), codes, machines)
 }
 
 fn expand(case: &str) -> (Value, Vec<String>) {

@@ -56,9 +56,11 @@ fuzz_target!(
         params: vec!["p=v".into()],
         ..Options::default()
     };
+    // every resource packed as soon as it is not in use, so the packing is fuzzed too
+    slsx::compile::set_hot_limit(1);
     let result = slsx::expand(&input, &opts);
     if let Some(t) = &result.template {
-        let _ = slsx::emit::render(t, slsx::emit::Format::Json);
+        let _ = slsx::emit::write_template(t, slsx::emit::Format::Json, &mut std::io::sink());
     }
     let _ = render_all_human(&result.diags, &result.sources, RenderOptions::plain(100));
 });

@@ -44,7 +44,11 @@ pub fn run(args: &CheckArgs, io: &mut Io, reporter: &Reporter) -> i32 {
     let mut diags: Diags = result.expansion.diags;
     crate::check::lint(
         result.config.as_ref(),
-        result.expansion.template.as_ref(),
+        result
+            .expansion
+            .template
+            .map(crate::compile::Template::into_value)
+            .as_ref(),
         &mut diags,
     );
     let sources = result.expansion.sources;

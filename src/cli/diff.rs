@@ -217,7 +217,7 @@ fn is_template(root: &yaml::Node) -> bool {
 fn expand(input: &Input, opts: &Options) -> Side {
     let r = crate::expand(input, opts);
     Side {
-        template: r.template,
+        template: r.template.map(crate::compile::Template::into_value),
         diags: r.diags,
         sources: r.sources,
     }

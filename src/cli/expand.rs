@@ -35,6 +35,6 @@ pub fn run(args: &ExpandArgs, io: &mut Io, reporter: &Reporter) -> i32 {
     };
     let format = args.format.into();
     write_output_with(args.output.as_deref(), io, reporter, |w| {
-        emit::write(&template, format, w)
+        emit::write_template(&template, format, w)
     })
 }

@@ -99,7 +99,7 @@ pub fn run(args: &ExplainIamArgs, io: &mut Io, reporter: &Reporter) -> i32 {
 /// changed afterwards is reported (and marked), anything else would be a bug.
 fn check_against_template(
     roles: &[RoleExplanation],
-    template: &Value,
+    template: &crate::compile::Template,
     diags: &mut Diags,
 ) -> Vec<bool> {
     roles
@@ -109,11 +109,11 @@ fn check_against_template(
                 return false;
             };
             let written = template
-                .pointer(&format!(
-                    "/Resources/{}/Properties/Policies/0/PolicyDocument/Statement",
-                    g.logical_id.replace('~', "~0").replace('/', "~1")
-                ))
-                .cloned()
+                .resources()
+                .pointer(
+                    &g.logical_id,
+                    "/Properties/Policies/0/PolicyDocument/Statement",
+                )
                 .unwrap_or(Value::Null);
             let generated = Value::Array(g.statements.iter().map(|s| s.statement.clone()).collect());
             if written == generated {

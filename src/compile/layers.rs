@@ -282,13 +282,12 @@ pub fn version_hash_inputs(
         let Some(r) = item.get("Ref").and_then(Value::as_str) else {
             continue;
         };
-        let Some(props) = t.resources().get(r).and_then(|res| res.get("Properties")) else {
+        let Some(mut props) = t.resources().pointer(r, "/Properties") else {
             continue;
         };
         let Some((name, c)) = compiled.iter().find(|(_, c)| c.logical_id == r) else {
             continue;
         };
-        let mut props = props.clone();
         if let Some(content) = props.get_mut("Content").and_then(Value::as_object_mut) {
             content.remove("S3Key");
         }

@@ -27,8 +27,9 @@ pub mod merge;
 pub mod naming;
 pub mod resources;
 pub mod state_machine;
+mod template;
 
-use serde_json::{Map, Value, json};
+pub use template::{HOT_MAX, Section, Template, codec, set_hot_limit};
 
 use crate::declare_codes;
 use crate::diagnostics::{Diag, Diags};
@@ -153,105 +154,6 @@ pub fn step_functions_enabled(config: &Node) -> bool {
     };
     list.iter()
         .any(|p| matches!(p.as_str(), Some("serverless-step-functions") | Some("slsx")))
-}
-
-/// The template being built. `root` is always a JSON object with `Resources` and `Outputs`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Template {
-    pub root: Value,
-}
-
-impl Default for Template {
-    fn default() -> Self {
-        Template::new()
-    }
-}
-
-impl Template {
-    /// `AWSTemplateFormatVersion`, `Description`, empty `Resources` and `Outputs`.
-    pub fn new() -> Template {
-        Template {
-            root: json!({
-                "AWSTemplateFormatVersion": "2010-09-09",
-                "Description": "The AWS CloudFormation template for this Serverless application",
-                "Resources": {},
-                "Outputs": {},
-            }),
-        }
-    }
-
-    fn section(&self, name: &str) -> &Map<String, Value> {
-        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-        self.root
-            .get(name)
-            .and_then(Value::as_object)
-            .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
-    }
-
-    fn section_mut(&mut self, name: &str) -> &mut Map<String, Value> {
-        let root = self
-            .root
-            .as_object_mut()
-            .expect("template root is an object");
-        let slot = root
-            .entry(name.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !slot.is_object() {
-            *slot = Value::Object(Map::new());
-        }
-        slot.as_object_mut().expect("just made an object")
-    }
-
-    pub fn resources(&self) -> &Map<String, Value> {
-        self.section("Resources")
-    }
-
-    pub fn resources_mut(&mut self) -> &mut Map<String, Value> {
-        self.section_mut("Resources")
-    }
-
-    pub fn outputs(&self) -> &Map<String, Value> {
-        self.section("Outputs")
-    }
-
-    pub fn outputs_mut(&mut self) -> &mut Map<String, Value> {
-        self.section_mut("Outputs")
-    }
-
-    pub fn has_resource(&self, id: &str) -> bool {
-        self.resources().contains_key(id)
-    }
-
-    /// `_.merge(Resources, {id: value})`: a new id is appended, an existing one is merged.
-    pub fn merge_resource(&mut self, id: &str, value: Value) {
-        let res = self.resources_mut();
-        match res.get_mut(id) {
-            Some(slot) => merge::lodash_merge(slot, &value),
-            None => {
-                res.insert(id.to_string(), value);
-            }
-        }
-    }
-
-    /// `_.merge(Outputs, {id: value})`.
-    pub fn merge_output(&mut self, id: &str, value: Value) {
-        let out = self.outputs_mut();
-        match out.get_mut(id) {
-            Some(slot) => merge::lodash_merge(slot, &value),
-            None => {
-                out.insert(id.to_string(), value);
-            }
-        }
-    }
-
-    /// Ids of the resources of a CloudFormation type, in template order.
-    pub fn resource_ids_of_type(&self, ty: &str) -> Vec<String> {
-        self.resources()
-            .iter()
-            .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(ty))
-            .map(|(k, _)| k.clone())
-            .collect()
-    }
 }
 
 /// Runs every pass in lifecycle order.

@@ -3,7 +3,6 @@
 
 use serde_json::{Map, Value};
 
-use super::merge::lodash_merge;
 use super::naming;
 use super::{Ctx, Template, js};
 use crate::declare_codes;
@@ -26,7 +25,7 @@ pub fn finalize(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
 /// a. Every output present so far without `Export` gets `sls-<service>-<stage>-<key>`.
 fn add_export_names(ctx: &Ctx, t: &mut Template) {
     let (service, stage) = (ctx.service.clone(), ctx.stage.clone());
-    for (key, data) in t.outputs_mut().iter_mut() {
+    t.outputs_mut().for_each_mut(|key, data| {
         if let Some(o) = data.as_object_mut()
             && !js::truthy(o.get("Export"))
         {
@@ -37,7 +36,7 @@ fn add_export_names(ctx: &Ctx, t: &mut Template) {
             );
             o.insert("Export".into(), Value::Object(export));
         }
-    }
+    });
 }
 
 /// b. `_.merge(template, resources)` after taking `extensions` out, then the extensions.
@@ -53,9 +52,9 @@ fn merge_custom_resources(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     if let Some(user) = rmap.get("Resources").and_then(Node::as_map) {
         for (id, e) in user.iter() {
             if t.has_resource(id) {
-                let ty = t.resources()[id.as_str()]
-                    .get("Type")
-                    .and_then(Value::as_str)
+                let ty = t
+                    .resources()
+                    .str_at(id, &["Type"])
                     .unwrap_or("?")
                     .to_string();
                 diags.push(
@@ -83,7 +82,7 @@ fn merge_custom_resources(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
     if !js::truthy(src.get("Outputs")) {
         src.insert("Outputs".into(), Value::Object(Map::new()));
     }
-    lodash_merge(&mut t.root, &Value::Object(src));
+    t.merge_root(&src);
 
     let Some(ext) = rmap.get("extensions").and_then(Node::as_map) else {
         return;
@@ -169,9 +168,9 @@ fn merge_custom_resources(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
 /// become holes that serialise as `null` again); a resource without truthy `Properties`
 /// loses the key.
 fn strip_null_properties(t: &mut Template) {
-    for res in t.resources_mut().values_mut() {
+    t.resources_mut().for_each_mut(|_, res| {
         let Some(r) = res.as_object_mut() else {
-            continue;
+            return;
         };
         match r.get_mut("Properties") {
             Some(p) if js::truthy(Some(p)) => strip(p),
@@ -180,7 +179,7 @@ fn strip_null_properties(t: &mut Template) {
             }
             None => {}
         }
-    }
+    });
 }
 
 fn strip(v: &mut Value) {

@@ -354,7 +354,7 @@ pub fn deployed_function_name(ctx: &Ctx, key: &str) -> Option<String> {
 /// in the template becomes the function's Lambda logical ID.
 fn translate_id(ctx: &Ctx, t: &Template, id: &Value) -> Value {
     if let Value::String(s) = id {
-        let in_resources = js::lodash_has(t.resources(), s);
+        let in_resources = t.resources().lodash_has(s);
         if !in_resources && functions_has(ctx, s) {
             return Value::String(naming::lambda_logical_id(s));
         }

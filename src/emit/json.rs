@@ -7,6 +7,8 @@
 
 use serde_json::Value;
 
+use crate::compile::{Section, Template};
+
 /// `Number.prototype.toString()` of a double.
 pub fn js_number(x: f64) -> String {
     if x.is_nan() {
@@ -210,6 +212,90 @@ pub fn write_pretty(v: &Value, indent: usize, w: &mut dyn std::io::Write) -> std
         return Err(e);
     }
     std::io::Write::flush(&mut sink.w)
+}
+
+/// [`write_pretty`] for a [`Template`]: its packed resources are unpacked one at a time as
+/// they are written, so the whole template never exists as one tree.
+pub fn write_template_pretty(
+    t: &Template,
+    indent: usize,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut sink = IoSink {
+        w: std::io::BufWriter::with_capacity(64 * 1024, w),
+        err: None,
+    };
+    let head = t.head();
+    if head.is_empty() {
+        sink.push_str("{}");
+    } else {
+        sink.push('{');
+        for (i, k) in js_key_order(head).into_iter().enumerate() {
+            if i > 0 {
+                sink.push(',');
+            }
+            newline(&mut sink, indent, 1);
+            write_string(&mut sink, k);
+            sink.push(':');
+            if indent > 0 {
+                sink.push(' ');
+            }
+            match k.as_str() {
+                "Resources" => write_section(&mut sink, t.resources(), indent),
+                "Outputs" => write_section(&mut sink, t.outputs(), indent),
+                _ => write_value(&mut sink, &head[k.as_str()], indent, 1),
+            }
+            if sink.err.is_some() {
+                break;
+            }
+        }
+        newline(&mut sink, indent, 0);
+        sink.push('}');
+    }
+    sink.push_str("\n");
+    if let Some(e) = sink.err {
+        return Err(e);
+    }
+    std::io::Write::flush(&mut sink.w)
+}
+
+fn write_section<S: Sink + ?Sized>(out: &mut S, s: &Section, indent: usize) {
+    if let Some(other) = s.other() {
+        write_value(out, other, indent, 1);
+        return;
+    }
+    if s.is_empty() {
+        out.push_str("{}");
+        return;
+    }
+    // JavaScript property order over the ids
+    let mut ints: Vec<(u64, &String)> = Vec::new();
+    let mut rest: Vec<&String> = Vec::new();
+    for k in s.keys() {
+        if crate::yaml::is_array_index(k) {
+            ints.push((k.parse().unwrap_or(0), k));
+        } else {
+            rest.push(k);
+        }
+    }
+    ints.sort_by_key(|(n, _)| *n);
+    out.push('{');
+    for (i, k) in ints.into_iter().map(|(_, k)| k).chain(rest).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        newline(out, indent, 2);
+        write_string(out, k);
+        out.push(':');
+        if indent > 0 {
+            out.push(' ');
+        }
+        if let Some(v) = s.get(k) {
+            write_value(out, &v, indent, 2);
+        }
+    }
+    newline(out, indent, 1);
+    out.push('}');
 }
 
 /// `JSON.stringify(v, null, indent)`.

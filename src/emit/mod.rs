@@ -25,6 +25,18 @@ pub fn render(template: &Value, format: Format) -> String {
     s
 }
 
+/// [`write`] for a template being built: JSON is streamed a resource at a time.
+pub fn write_template(
+    template: &crate::compile::Template,
+    format: Format,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write_template_pretty(template, 2, w),
+        Format::Yaml => w.write_all(render(&template.to_value(), format).as_bytes()),
+    }
+}
+
 /// Writes the template text (with a trailing newline) to `w`; JSON is streamed.
 pub fn write(template: &Value, format: Format, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     match format {

@@ -168,11 +168,13 @@ impl Node {
         Node::new(span, Kind::String(s.into()))
     }
 
-    pub fn map(span: Span, m: Mapping) -> Node {
+    pub fn map(span: Span, mut m: Mapping) -> Node {
+        m.entries.shrink_to_fit();
         Node::new(span, Kind::Map(Box::new(m)))
     }
 
-    pub fn seq(span: Span, items: Vec<Node>) -> Node {
+    pub fn seq(span: Span, mut items: Vec<Node>) -> Node {
+        items.shrink_to_fit();
         Node::new(span, Kind::Seq(items))
     }
 

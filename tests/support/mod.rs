@@ -67,6 +67,9 @@ pub fn fixture_env(dir: &Path) -> HashMap<String, String> {
 /// `pending` file is expected to fail still (strict xfail): once it passes, the test fails
 /// until `pending` is deleted.
 pub fn run_fixture(case: &str) {
+    // every resource and output packed as soon as it is not the one in use: the output must
+    // not change
+    slsx::compile::set_hot_limit(1);
     let dir = root().join("fixtures").join(case);
     if dir.join("pending").exists() {
         let outcome = std::panic::catch_unwind(|| check_fixture(case, &dir));

@@ -436,7 +436,13 @@ pub(crate) fn expand_text(yaml: &str, instance_id: Option<&str>) -> (Value, Vec<
     };
     let expansion = crate::expand(&input, &options);
     let codes: Vec<&'static str> = expansion.diags.iter().map(|d| d.code.id).collect();
-    (expansion.template.unwrap_or_default(), codes)
+    (
+        expansion
+            .template
+            .map(crate::compile::Template::into_value)
+            .unwrap_or_default(),
+        codes,
+    )
 }
 
 #[cfg(test)]

@@ -437,10 +437,9 @@ fn scheduler_schedule(ctx: &Ctx, t: &Template, fkey: &str, s: &Settings, rate: &
 fn function_role(ctx: &Ctx, t: &Template, fkey: &str) -> Value {
     if let Some(r) = t
         .resources()
-        .get(&naming::lambda_logical_id(fkey))
-        .and_then(|f| f.pointer("/Properties/Role"))
+        .pointer(&naming::lambda_logical_id(fkey), "/Properties/Role")
     {
-        return r.clone();
+        return r;
     }
     let f_role = ctx
         .function(fkey)

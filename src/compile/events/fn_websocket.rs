@@ -528,7 +528,7 @@ fn deployment(
                 .and_then(Value::as_array)
                 .is_some_and(|d| d.iter().any(|x| x.as_str() == Some(naming::WEBSOCKETS_API)));
         if picked {
-            part.insert(id.clone(), r.clone());
+            part.insert(id.clone(), r.into_owned());
         }
     }
     let hash = crate::compile::functions::base64_sha256(

@@ -521,7 +521,7 @@ mod tests {
     fn assert_same(t: &Template, expected: &Value, ids: &[&str]) {
         for id in ids {
             assert_eq!(
-                t.resources().get(*id),
+                t.resources().get(id).as_deref(),
                 expected["Resources"].get(*id),
                 "resource {id}"
             );
@@ -606,7 +606,12 @@ mod tests {
         };
         let e = crate::expand(&input, &crate::Options::default());
         let codes = e.diags.iter().map(|d| d.code.id).collect();
-        (e.template.unwrap_or(Value::Null), codes)
+        (
+            e.template
+                .map(crate::compile::Template::into_value)
+                .unwrap_or(Value::Null),
+            codes,
+        )
     }
 
     const SFN: &str = "service: s\nprovider:\n  name: aws\nplugins: [serverless-step-functions]\nstepFunctions:\n  stateMachines:\n    m:\n      definition: {StartAt: A, States: {A: {Type: Succeed}}}\n      events:\n";

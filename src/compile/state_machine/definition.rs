@@ -592,7 +592,7 @@ fn use_exact_version(ds: &mut Value, t: &mut Template) {
 }
 
 fn resource_type<'a>(t: &'a Template, id: &str) -> Option<&'a str> {
-    t.resources().get(id)?.get("Type")?.as_str()
+    t.resources().str_at(id, &["Type"])
 }
 
 /// `convertToFunctionVersion`.
@@ -613,11 +613,10 @@ fn convert_to_function_version(v: &Value, t: &Template) -> Value {
     if resource_type(t, f) != Some("AWS::Lambda::Function") {
         return v.clone();
     }
-    let version = t.resources().iter().find(|(_, r)| {
-        r.get("Type").and_then(Value::as_str) == Some("AWS::Lambda::Version")
-            && r.pointer("/Properties/FunctionName/Ref")
-                .and_then(Value::as_str)
-                == Some(f)
+    let res = t.resources();
+    let version = res.iter_str_at(&["Type"]).find(|(id, ty)| {
+        *ty == Some("AWS::Lambda::Version")
+            && res.str_at(id, &["Properties", "FunctionName", "Ref"]) == Some(f)
     });
     match version {
         Some((id, _)) => js::obj([("Ref", Value::String(id.clone()))]),
@@ -630,7 +629,7 @@ fn layer_aware_version(v: Value, t: &mut Template) -> Value {
     let Some(vid) = v.get("Ref").and_then(Value::as_str).map(str::to_string) else {
         return v;
     };
-    let Some(version) = t.resources().get(&vid).cloned() else {
+    let Some(version) = t.resources().get(&vid).map(std::borrow::Cow::into_owned) else {
         return v;
     };
     if version.get("Type").and_then(Value::as_str) != Some("AWS::Lambda::Version") {
@@ -645,10 +644,8 @@ fn layer_aware_version(v: Value, t: &mut Template) -> Value {
     };
     let layers = t
         .resources()
-        .get(&fid)
-        .and_then(|f| f.pointer("/Properties/Layers"))
-        .and_then(Value::as_array)
-        .cloned()
+        .pointer(&fid, "/Properties/Layers")
+        .and_then(|l| l.as_array().cloned())
         .unwrap_or_default();
     if layers.is_empty() {
         return v;
@@ -1068,8 +1065,9 @@ mod exact_version_tests {
             Some(clone)
         );
         assert_eq!(
-            t.resources()[clone],
-            t.resources()["LayeredLambdaVersionvpqI4CfXaPC2orzqjX97PnxhGu5ZwRFuffGk2T7a8"]
+            t.resources().get(clone),
+            t.resources()
+                .get("LayeredLambdaVersionvpqI4CfXaPC2orzqjX97PnxhGu5ZwRFuffGk2T7a8")
         );
     }
 

@@ -38,7 +38,7 @@ pub fn api_digest(t: &Template) -> String {
             .and_then(Value::as_str)
             .is_some_and(|ty| API_TYPES.contains(&ty))
         {
-            api.insert(id.clone(), r.clone());
+            api.insert(id.clone(), r.into_owned());
         }
     }
     let d = Md5::digest(to_compact(&Value::Object(api)).as_bytes());
@@ -117,25 +117,20 @@ pub(crate) fn service_endpoint(t: &mut Template, rest_api_id: &Value, stage: &st
 /// Renames resource `from` to `to` in place (same position), with every `DependsOn` on it.
 fn rename(t: &mut Template, from: &str, to: &str) {
     let res = t.resources_mut();
-    let Some(i) = res.keys().position(|k| k == from) else {
+    if !res.rename(from, to) {
         return;
-    };
-    if let Some(r) = res.shift_remove(from) {
-        res.shift_insert(i, to.to_string(), r);
     }
-    for r in res.values_mut() {
-        match r.get_mut("DependsOn") {
-            Some(Value::String(d)) if d == from => *d = to.to_string(),
-            Some(Value::Array(list)) => {
-                for d in list.iter_mut() {
-                    if d.as_str() == Some(from) {
-                        *d = Value::String(to.to_string());
-                    }
+    res.for_each_mut(|_, r| match r.get_mut("DependsOn") {
+        Some(Value::String(d)) if d == from => *d = to.to_string(),
+        Some(Value::Array(list)) => {
+            for d in list.iter_mut() {
+                if d.as_str() == Some(from) {
+                    *d = Value::String(to.to_string());
                 }
             }
-            _ => {}
         }
-    }
+        _ => {}
+    });
 }
 
 /// `compileDeployment`

@@ -103,7 +103,7 @@ fn shared_pieces_match_the_framework() {
             text: serde_json::to_string_pretty(&config).expect("json"),
         };
         let run = expand(&input, &Options::default());
-        let Some(actual) = run.template else {
+        let Some(actual) = run.template.map(crate::compile::Template::into_value) else {
             let codes: Vec<&str> = run.diags.iter().map(|d| d.code.id).collect();
             failures.push(format!("{case}: slsx failed: {codes:?}"));
             continue;
@@ -145,7 +145,12 @@ fn expand_text(yaml: &str) -> (Value, Vec<&'static str>) {
     };
     let e = expand(&input, &Options::default());
     let codes = e.diags.iter().map(|d| d.code.id).collect();
-    (e.template.unwrap_or(Value::Null), codes)
+    (
+        e.template
+            .map(crate::compile::Template::into_value)
+            .unwrap_or(Value::Null),
+        codes,
+    )
 }
 
 const MACHINE: &str = "plugins: [serverless-step-functions]\nstepFunctions:\n  stateMachines:\n    m:\n      definition: {StartAt: A, States: {A: {Type: Succeed}}}\n";
