@@ -19,7 +19,7 @@ use super::merge::lodash_merge;
 
 /// How many entries of a section stay unpacked at most, unless [`set_hot_limit`] says
 /// otherwise; the least recently used beyond that are packed, down to half of it.
-pub const HOT_MAX: usize = 64;
+pub const HOT_MAX: usize = 16;
 
 static HOT_LIMIT: AtomicUsize = AtomicUsize::new(HOT_MAX);
 
@@ -33,8 +33,8 @@ pub fn set_hot_limit(n: usize) {
 /// One entry of a section.
 #[derive(Clone, Debug)]
 enum Slot {
-    /// A tree, and when it was last used (a per-section clock).
-    Hot { value: Value, used: u64 },
+    /// A tree (boxed: a slot stays small), and when it was last used (a per-section clock).
+    Hot { value: Box<Value>, used: u64 },
     /// The entry packed by [`codec::encode`].
     Cold(Box<[u8]>),
 }
@@ -42,14 +42,14 @@ enum Slot {
 impl Slot {
     fn value(&self) -> Cow<'_, Value> {
         match self {
-            Slot::Hot { value, .. } => Cow::Borrowed(value),
+            Slot::Hot { value, .. } => Cow::Borrowed(&**value),
             Slot::Cold(bytes) => Cow::Owned(codec::decode(bytes)),
         }
     }
 
     fn into_value(self) -> Value {
         match self {
-            Slot::Hot { value, .. } => value,
+            Slot::Hot { value, .. } => *value,
             Slot::Cold(bytes) => codec::decode(&bytes),
         }
     }
@@ -58,7 +58,7 @@ impl Slot {
 fn slot_str_at<'a>(slot: &'a Slot, path: &[&str]) -> Option<&'a str> {
     match slot {
         Slot::Hot { value, .. } => {
-            let mut cur = value;
+            let mut cur: &Value = value;
             for p in path {
                 cur = cur.get(*p)?;
             }
@@ -196,7 +196,7 @@ impl Section {
         self.other = None;
         self.clock += 1;
         let slot = Slot::Hot {
-            value,
+            value: Box::new(value),
             used: self.clock,
         };
         let old = match self.slots.get_full_mut(id.as_str()) {
@@ -306,7 +306,10 @@ impl Section {
             Slot::Hot { used, .. } => *used = now,
             Slot::Cold(bytes) => {
                 let value = codec::decode(bytes);
-                *slot = Slot::Hot { value, used: now };
+                *slot = Slot::Hot {
+                    value: Box::new(value),
+                    used: now,
+                };
                 self.hot += 1;
             }
         }

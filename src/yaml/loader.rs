@@ -2,6 +2,7 @@
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
+use std::io::BufReader;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
@@ -110,8 +111,11 @@ pub fn quiet_library_panics() {
 }
 
 /// One event from the parser; `Err(None)` when the library panicked.
+/// How much of the text the scanner is offered at a time.
+const INPUT_PIECE: usize = 16 * 1024;
+
 fn next_event(
-    parser: &mut Parser<&mut &[u8]>,
+    parser: &mut Parser<BufReader<&[u8]>>,
 ) -> Result<libyaml_safer::Event, Option<libyaml_safer::Error>> {
     IN_LIBRARY.with(|c| c.set(true));
     let r = catch_unwind(AssertUnwindSafe(|| parser.parse()));
@@ -226,9 +230,10 @@ impl<'a> Loader<'a> {
     }
 
     fn run(&mut self) {
-        let mut input = self.text.as_bytes();
         let mut parser = Parser::new();
-        parser.set_input_string(&mut input);
+        // the scanner turns all that its reader offers at once into 4-byte chars: a whole
+        // slice would be 4× the file in memory, so it is offered in pieces
+        parser.set_input(BufReader::with_capacity(INPUT_PIECE, self.text.as_bytes()));
         let mut documents = 0;
         let mut last = 0usize;
         loop {
@@ -306,10 +311,12 @@ impl<'a> Loader<'a> {
                 EventData::Scalar {
                     anchor,
                     tag,
-                    value,
+                    mut value,
                     style,
                     ..
                 } => {
+                    // the scanner's buffers come with room to spare; the tree keeps the text
+                    value.shrink_to_fit();
                     let sp = self.span(start, end);
                     let is_merge = tag.is_none() && style == ScalarStyle::Plain && value == "<<";
                     let node = self.scalar(sp, tag, value, style);

@@ -30,18 +30,38 @@ const API_TYPES: [&str; 6] = [
     "AWS::ApiGateway::Authorizer",
 ];
 
-/// 13 decimal digits from the md5 of the API's resources.
+/// 13 decimal digits from the md5 of the API's resources: of `JSON.stringify` of an object
+/// of them by logical id, hashed a resource at a time (the API of a big service is megabytes
+/// as one tree).
 pub fn api_digest(t: &Template) -> String {
-    let mut api = Map::new();
-    for (id, r) in t.resources() {
-        if r.get("Type")
-            .and_then(Value::as_str)
-            .is_some_and(|ty| API_TYPES.contains(&ty))
-        {
-            api.insert(id.clone(), r.into_owned());
+    let res = t.resources();
+    let mut ids: Vec<&String> = res
+        .iter_str_at(&["Type"])
+        .filter(|(_, ty)| ty.is_some_and(|ty| API_TYPES.contains(&ty)))
+        .map(|(id, _)| id)
+        .collect();
+    // the property order of the object: integer-like ids first, ascending
+    ids.sort_by_key(|id| {
+        crate::yaml::is_array_index(id)
+            .then(|| id.parse::<u64>().unwrap_or(0))
+            .map_or((1, 0), |n| (0, n))
+    });
+    let mut md5 = Md5::new();
+    md5.update(b"{");
+    for (i, id) in ids.into_iter().enumerate() {
+        if i > 0 {
+            md5.update(b",");
         }
+        let mut entry = String::new();
+        crate::emit::json::write_string(&mut entry, id);
+        entry.push(':');
+        if let Some(r) = res.get(id) {
+            entry.push_str(&to_compact(&r));
+        }
+        md5.update(entry.as_bytes());
     }
-    let d = Md5::digest(to_compact(&Value::Object(api)).as_bytes());
+    md5.update(b"}");
+    let d = md5.finalize();
     let mut n: u64 = 0;
     for b in &d[..8] {
         n = (n << 8) | u64::from(*b);
@@ -255,5 +275,25 @@ mod tests {
             json!({"Properties": {"ApiKeyRequired": true}}),
         );
         assert_ne!(api_digest(&t), first);
+    }
+
+    #[test]
+    fn digest_is_the_md5_of_the_api_as_one_object() {
+        let mut t = Template::new();
+        let api = json!({
+            "ApiGatewayRestApi": {"Type": "AWS::ApiGateway::RestApi"},
+            "ApiGatewayResourceA": {"Type": "AWS::ApiGateway::Resource", "Properties": {"PathPart": "a"}},
+            "7": {"Type": "AWS::ApiGateway::Model", "Properties": {"n": 1.5}},
+        });
+        for (id, r) in api.as_object().unwrap() {
+            t.merge_resource(id, r.clone());
+            t.merge_resource(&format!("Q{id}"), json!({"Type": "AWS::SQS::Queue"}));
+        }
+        // `JSON.stringify` puts the integer-like id first
+        let text = to_compact(&api);
+        assert!(text.starts_with("{\"7\":"), "{text}");
+        let d = Md5::digest(text.as_bytes());
+        let n = d[..8].iter().fold(0u64, |n, b| (n << 8) | u64::from(*b));
+        assert_eq!(api_digest(&t), format!("{:013}", n % 10_000_000_000_000));
     }
 }
