@@ -4,8 +4,8 @@
 //! trip: null, booleans, numbers (JS doubles), strings, arrays and objects whose key order
 //! follows JavaScript's rules (integer-like keys first, ascending; then insertion order).
 
-use indexmap::IndexMap;
 use serde_json::Value as Json;
+use std::collections::HashMap;
 
 use crate::source::Span;
 
@@ -36,9 +36,26 @@ pub struct Entry {
 }
 
 /// An object with JavaScript property order.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// The entries sit in one vector in property order; a mapping of more than [`INDEXED`]
+/// entries also keeps a key → position index. (An `IndexMap` per mapping cost a hash table
+/// for every small object of the configuration, and most are small.)
+#[derive(Clone, Debug, Default)]
 pub struct Mapping {
-    entries: IndexMap<String, Entry>,
+    entries: Vec<(String, Entry)>,
+    // boxed: 8 bytes in every mapping instead of 48, and only big mappings have one
+    #[allow(clippy::box_collection)]
+    index: Option<Box<HashMap<String, usize>>>,
+}
+
+/// From how many entries on a mapping keeps an index.
+const INDEXED: usize = 12;
+
+impl PartialEq for Mapping {
+    /// The same keys with equal entries, in any order (as `IndexMap` compared them).
+    fn eq(&self, other: &Mapping) -> bool {
+        self.len() == other.len() && self.entries.iter().all(|(k, e)| other.entry(k) == Some(e))
+    }
 }
 
 /// True when `key` is a canonical array index (`0` … `4294967294`), which JavaScript orders
@@ -71,24 +88,45 @@ impl Mapping {
         self.entries.is_empty()
     }
 
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key),
+        }
+    }
+
+    /// Rebuilds the index after positions moved (or drops it for a small mapping).
+    fn reindex(&mut self) {
+        self.index = (self.entries.len() > INDEXED).then(|| {
+            Box::new(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| (k.clone(), i))
+                    .collect(),
+            )
+        });
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entries.get(key).map(|e| &e.value)
+        self.entry(key).map(|e| &e.value)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        self.entries.get_mut(key).map(|e| &mut e.value)
+        let i = self.position(key)?;
+        Some(&mut self.entries[i].1.value)
     }
 
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.get(key)
+        self.position(key).map(|i| &self.entries[i].1)
     }
 
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.entries.get(key).map(|e| e.key_span)
+        self.entry(key).map(|e| e.key_span)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.position(key).is_some()
     }
 
     /// Sets a property the way JavaScript assignment does: an existing key keeps its place, a
@@ -96,62 +134,110 @@ impl Mapping {
     /// goes last. Returns the previous value.
     pub fn insert(&mut self, key: impl Into<String>, key_span: Span, value: Node) -> Option<Node> {
         let key = key.into();
-        if let Some(e) = self.entries.get_mut(&key) {
+        if let Some(i) = self.position(&key) {
+            let e = &mut self.entries[i].1;
             let old = std::mem::replace(&mut e.value, value);
             e.key_span = key_span;
             return Some(old);
         }
-        if is_array_index(&key) {
+        let entry = Entry { key_span, value };
+        let at_end = if is_array_index(&key) {
             let n: u64 = key.parse().unwrap_or(0);
             // the integer keys are a sorted prefix: binary search, so that building an object
             // of many integer keys (`!!binary`, a generated map) is not quadratic
             let below = |k: &str| is_array_index(k) && k.parse::<u64>().unwrap_or(0) < n;
-            let pos = match self.entries.last() {
+            match self.entries.last() {
                 // ascending integer keys: append
-                Some((last, _)) if below(last) => self.entries.len(),
-                _ => self.entries.partition_point(|k, _| below(k)),
-            };
-            self.entries
-                .shift_insert(pos, key, Entry { key_span, value });
+                Some((last, _)) if below(last) => None,
+                None => None,
+                _ => Some(self.entries.partition_point(|(k, _)| below(k))),
+            }
         } else {
-            self.entries.insert(key, Entry { key_span, value });
+            None
+        };
+        match at_end {
+            Some(pos) if pos < self.entries.len() => {
+                if let Some(index) = &mut self.index {
+                    // the entries from `pos` on move one place back
+                    for i in index.values_mut() {
+                        if *i >= pos {
+                            *i += 1;
+                        }
+                    }
+                    index.insert(key.clone(), pos);
+                }
+                self.entries.insert(pos, (key, entry));
+                if self.index.is_none() && self.entries.len() > INDEXED {
+                    self.reindex();
+                }
+            }
+            _ => {
+                if let Some(index) = &mut self.index {
+                    index.insert(key.clone(), self.entries.len());
+                }
+                self.entries.push((key, entry));
+                if self.index.is_none() && self.entries.len() > INDEXED {
+                    self.reindex();
+                }
+            }
         }
         None
     }
 
     /// Removes a key, keeping the order of the rest.
     pub fn remove(&mut self, key: &str) -> Option<Node> {
-        self.entries.shift_remove(key).map(|e| e.value)
+        self.remove_entry(key).map(|(_, e)| e.value)
     }
 
     /// Removes a key with its span.
     pub fn remove_entry(&mut self, key: &str) -> Option<(String, Entry)> {
-        self.entries.shift_remove_entry(key)
+        let i = self.position(key)?;
+        let removed = self.entries.remove(i);
+        if self.entries.len() <= INDEXED {
+            self.index = None;
+        } else if let Some(index) = &mut self.index {
+            index.remove(key);
+            for j in index.values_mut() {
+                if *j > i {
+                    *j -= 1;
+                }
+            }
+        }
+        Some(removed)
+    }
+
+    /// Frees the room kept for more entries (a finished mapping of the loader).
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &Entry)> + ExactSizeIterator {
-        self.entries.iter()
+        self.entries.iter().map(|(k, e)| (k, e))
     }
 
     pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&String, &mut Entry)> {
-        self.entries.iter_mut()
+        self.entries.iter_mut().map(|(k, e)| (&*k, e))
     }
 
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        self.entries.keys()
+        self.entries.iter().map(|(k, _)| k)
     }
 
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Node> {
-        self.entries.values().map(|e| &e.value)
+        self.entries.iter().map(|(_, e)| &e.value)
     }
 
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Node> {
-        self.entries.values_mut().map(|e| &mut e.value)
+        self.entries.iter_mut().map(|(_, e)| &mut e.value)
     }
 
     /// Keeps the entries for which `f` returns true.
     pub fn retain(&mut self, mut f: impl FnMut(&str, &mut Entry) -> bool) {
-        self.entries.retain(|k, e| f(k, e));
+        let before = self.entries.len();
+        self.entries.retain_mut(|(k, e)| f(k, e));
+        if self.entries.len() != before && self.index.is_some() {
+            self.reindex();
+        }
     }
 }
 
@@ -169,7 +255,7 @@ impl Node {
     }
 
     pub fn map(span: Span, mut m: Mapping) -> Node {
-        m.entries.shrink_to_fit();
+        m.shrink_to_fit();
         Node::new(span, Kind::Map(Box::new(m)))
     }
 
@@ -458,5 +544,57 @@ mod tests {
         assert_eq!(number_to_json(-0.0).to_string(), "0");
         assert_eq!(number_to_json(f64::INFINITY), Json::Null);
         assert!(number_to_json(1.5).is_f64());
+    }
+
+    /// Many inserts, replacements and removals across the size where the index starts:
+    /// every key is found where it is, with its latest value, integer keys first in order.
+    #[test]
+    fn mapping_index_follows_every_change() {
+        let mut m = Mapping::new();
+        let mut model: HashMap<String, String> = HashMap::new();
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for step in 0..4000 {
+            let k = match next(3) {
+                0 => next(40).to_string(),
+                _ => format!("k{}", next(60)),
+            };
+            match next(10) {
+                0..=5 => {
+                    let v = format!("v{step}");
+                    m.insert(k.clone(), Span::NONE, s(&v));
+                    model.insert(k, v);
+                }
+                6 | 7 => {
+                    assert_eq!(m.remove(&k).is_some(), model.remove(&k).is_some());
+                }
+                8 => {
+                    let cut = next(60);
+                    m.retain(|k, _| !k.ends_with(&cut.to_string()));
+                    model.retain(|k, _| !k.ends_with(&cut.to_string()));
+                }
+                _ => {
+                    m.shrink_to_fit();
+                }
+            }
+            assert_eq!(m.len(), model.len());
+            for (i, (k, e)) in m.iter().enumerate() {
+                assert_eq!(m.position(k), Some(i));
+                assert_eq!(e.value.as_str(), model.get(k.as_str()).map(String::as_str));
+            }
+            let ints: Vec<u64> = m
+                .keys()
+                .take_while(|k| is_array_index(k))
+                .map(|k| k.parse().unwrap())
+                .collect();
+            assert!(ints.windows(2).all(|w| w[0] < w[1]));
+            assert!(m.keys().skip(ints.len()).all(|k| !is_array_index(k)));
+            assert_eq!(m.index.is_some(), m.len() > INDEXED);
+        }
     }
 }
