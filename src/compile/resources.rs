@@ -55,8 +55,7 @@ fn merge_custom_resources(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 let ty = t
                     .resources()
                     .str_at(id, &["Type"])
-                    .unwrap_or("?")
-                    .to_string();
+                    .map_or_else(|| "?".to_string(), String::from);
                 diags.push(
                     Diag::warning(
                         &COLLISION,

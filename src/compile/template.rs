@@ -55,14 +55,14 @@ impl Slot {
     }
 }
 
-fn slot_str_at<'a>(slot: &'a Slot, path: &[&str]) -> Option<&'a str> {
+fn slot_str_at<'a>(slot: &'a Slot, path: &[&str]) -> Option<Cow<'a, str>> {
     match slot {
         Slot::Hot { value, .. } => {
             let mut cur: &Value = value;
             for p in path {
                 cur = cur.get(*p)?;
             }
-            cur.as_str()
+            cur.as_str().map(Cow::Borrowed)
         }
         Slot::Cold(bytes) => codec::str_at(bytes, path),
     }
@@ -154,7 +154,7 @@ impl Section {
     }
 
     /// The string at `path` inside entry `id`, read without unpacking it.
-    pub fn str_at(&self, id: &str, path: &[&str]) -> Option<&str> {
+    pub fn str_at(&self, id: &str, path: &[&str]) -> Option<Cow<'_, str>> {
         self.slots.get(id).and_then(|s| slot_str_at(s, path))
     }
 
@@ -163,7 +163,7 @@ impl Section {
     pub fn iter_str_at<'a>(
         &'a self,
         path: &'a [&'a str],
-    ) -> impl Iterator<Item = (&'a String, Option<&'a str>)> + 'a {
+    ) -> impl Iterator<Item = (&'a String, Option<Cow<'a, str>>)> + 'a {
         self.slots
             .iter()
             .map(move |(k, s)| (k, slot_str_at(s, path)))
@@ -535,7 +535,7 @@ impl Template {
     pub fn resource_ids_of_type(&self, ty: &str) -> Vec<String> {
         self.resources
             .iter_str_at(&["Type"])
-            .filter(|(_, t)| *t == Some(ty))
+            .filter(|(_, t)| t.as_deref() == Some(ty))
             .map(|(k, _)| k.clone())
             .collect()
     }
@@ -545,6 +545,7 @@ impl Template {
 /// their exact `serde_json` variant, and the strings templates repeat most as one byte.
 pub mod codec {
     use serde_json::{Map, Number, Value};
+    use std::borrow::Cow;
 
     const NULL: u8 = 0;
     const FALSE: u8 = 1;
@@ -555,6 +556,11 @@ pub mod codec {
     const STR: u8 = 6;
     const ARRAY: u8 = 7;
     const OBJECT: u8 = 8;
+    /// A long string, LZ4-compressed (its length, then the block with the text's length
+    /// first).
+    const PACKED_STR: u8 = 9;
+    /// Strings from this length on are compressed (state-machine definitions, mostly).
+    const COMPRESS_FROM: usize = 256;
     /// `WORD + i` is `WORDS[i]`.
     const WORD: u8 = 16;
 
@@ -649,6 +655,15 @@ pub mod codec {
             out.push(WORD + i as u8);
             return;
         }
+        if s.len() >= COMPRESS_FROM {
+            let block = lz4_flex::block::compress_prepend_size(s.as_bytes());
+            if block.len() < s.len() {
+                out.push(PACKED_STR);
+                put_len(out, block.len());
+                out.extend_from_slice(&block);
+                return;
+            }
+        }
         out.push(STR);
         put_len(out, s.len());
         out.extend_from_slice(s.as_bytes());
@@ -691,7 +706,7 @@ pub mod codec {
     }
 
     /// The string at `path` (object keys) in packed `bytes`, found without unpacking.
-    pub fn str_at<'a>(bytes: &'a [u8], path: &[&str]) -> Option<&'a str> {
+    pub fn str_at<'a>(bytes: &'a [u8], path: &[&str]) -> Option<Cow<'a, str>> {
         let mut r = Reader { bytes, at: 0 };
         for want in path {
             if r.byte() != OBJECT {
@@ -714,8 +729,9 @@ pub mod codec {
         }
         let tag = r.byte();
         match tag {
-            STR => r.str_ref(tag),
-            t if t >= WORD => r.str_ref(tag),
+            STR => r.str_ref(tag).map(Cow::Borrowed),
+            t if t >= WORD => r.str_ref(tag).map(Cow::Borrowed),
+            PACKED_STR => Some(Cow::Owned(r.text(tag))),
             _ => None,
         }
     }
@@ -783,7 +799,7 @@ pub mod codec {
             match self.byte() {
                 NULL | FALSE | TRUE => {}
                 UINT | INT | FLOAT => self.at += 8,
-                STR => {
+                STR | PACKED_STR => {
                     let n = self.len();
                     self.at = self.at.checked_add(n)?;
                 }
@@ -820,6 +836,15 @@ pub mod codec {
                         String::from_utf8_lossy(&self.bytes[self.at.min(end)..end]).into_owned();
                     self.at = end;
                     s
+                }
+                PACKED_STR => {
+                    let n = self.len();
+                    let end = self.at.saturating_add(n).min(self.bytes.len());
+                    let block = &self.bytes[self.at.min(end)..end];
+                    self.at = end;
+                    lz4_flex::block::decompress_size_prepended(block)
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                        .unwrap_or_default()
                 }
                 t if t >= WORD => WORDS
                     .get((t - WORD) as usize)
@@ -896,14 +921,19 @@ mod tests {
             assert_eq!(back.to_string(), v.to_string());
         }
         let bytes = codec::encode(&sample(7));
-        assert_eq!(codec::str_at(&bytes, &["Type"]), Some("AWS::IAM::Role"));
         assert_eq!(
-            codec::str_at(&bytes, &["Properties", "text"]),
-            sample(7)["Properties"]["text"].as_str()
+            codec::str_at(&bytes, &["Type"]).as_deref(),
+            Some("AWS::IAM::Role")
         );
         assert_eq!(
-            codec::str_at(&bytes, &["Properties", "long"]).map(str::len),
-            Some(300)
+            codec::str_at(&bytes, &["Properties", "text"]).as_deref(),
+            sample(7)["Properties"]["text"].as_str()
+        );
+        // a long string is stored compressed, and read the same
+        assert!(bytes.len() < 300);
+        assert_eq!(
+            codec::str_at(&bytes, &["Properties", "long"]).as_deref(),
+            sample(7)["Properties"]["long"].as_str()
         );
         assert_eq!(codec::str_at(&bytes, &["Properties", "n"]), None);
         assert_eq!(codec::str_at(&bytes, &["DependsOn", "x"]), None);

@@ -591,7 +591,7 @@ fn use_exact_version(ds: &mut Value, t: &mut Template) {
     items[1] = Value::Object(converted);
 }
 
-fn resource_type<'a>(t: &'a Template, id: &str) -> Option<&'a str> {
+fn resource_type<'a>(t: &'a Template, id: &str) -> Option<std::borrow::Cow<'a, str>> {
     t.resources().str_at(id, &["Type"])
 }
 
@@ -610,13 +610,16 @@ fn convert_to_function_version(v: &Value, t: &Template) -> Value {
     let Some(f) = target else {
         return v.clone();
     };
-    if resource_type(t, f) != Some("AWS::Lambda::Function") {
+    if resource_type(t, f).as_deref() != Some("AWS::Lambda::Function") {
         return v.clone();
     }
     let res = t.resources();
     let version = res.iter_str_at(&["Type"]).find(|(id, ty)| {
-        *ty == Some("AWS::Lambda::Version")
-            && res.str_at(id, &["Properties", "FunctionName", "Ref"]) == Some(f)
+        ty.as_deref() == Some("AWS::Lambda::Version")
+            && res
+                .str_at(id, &["Properties", "FunctionName", "Ref"])
+                .as_deref()
+                == Some(f)
     });
     match version {
         Some((id, _)) => js::obj([("Ref", Value::String(id.clone()))]),

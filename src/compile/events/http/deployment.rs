@@ -37,7 +37,7 @@ pub fn api_digest(t: &Template) -> String {
     let res = t.resources();
     let mut ids: Vec<&String> = res
         .iter_str_at(&["Type"])
-        .filter(|(_, ty)| ty.is_some_and(|ty| API_TYPES.contains(&ty)))
+        .filter(|(_, ty)| ty.as_deref().is_some_and(|ty| API_TYPES.contains(&ty)))
         .map(|(id, _)| id)
         .collect();
     // the property order of the object: integer-like ids first, ascending
