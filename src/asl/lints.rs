@@ -82,7 +82,7 @@ fn invoked_function<'a>(state: &Node, config: &'a Node) -> Option<&'a str> {
         .as_map()?
         .keys()
         .find(|k| k.as_str() == id || naming::lambda_logical_id(k) == id)
-        .map(String::as_str)
+        .map(|k| k.as_str())
 }
 
 /// The function's timeout in seconds and the node that sets it (`None`: the default, 6s). A

@@ -516,7 +516,7 @@ impl<'a> Checker<'a> {
             scope.named.push((name, Validator::Rejects));
             return;
         }
-        let names: Vec<&'a str> = scope.states.keys().map(String::as_str).collect();
+        let names: Vec<&'a str> = scope.states.keys().map(|k| k.as_str()).collect();
         let suggestion = closest(name, &names);
         let elsewhere = self.names.iter().find(|(n, _)| *n == name).map(|(_, s)| *s);
         // asl-validator: a target that names no state of the definition, or leaves a closed scope
@@ -988,7 +988,7 @@ impl<'a> Checker<'a> {
         };
         let ops: Vec<&str> = m
             .keys()
-            .map(String::as_str)
+            .map(|k| k.as_str())
             .filter(|k| COMPARISONS.contains(k) || ["And", "Or", "Not"].contains(k))
             .collect();
         let problem = match ops.as_slice() {

@@ -53,7 +53,7 @@ pub(super) fn all_state_keys<'a>(n: &'a Node, out: &mut Vec<&'a str>) {
             if k == "States"
                 && let Some(states) = e.value.as_map()
             {
-                out.extend(states.keys().map(String::as_str));
+                out.extend(states.keys().map(|k| k.as_str()));
             }
             all_state_keys(&e.value, out);
         }

@@ -113,7 +113,7 @@ fn machines(config: &Node) -> Vec<Machine> {
                 .filter(|d| d.as_map().is_some() || d.as_str().is_some())
             {
                 out.push(Machine {
-                    name: key.clone(),
+                    name: key.to_string(),
                     node: def.clone(),
                     at: m.key_span("definition").unwrap_or(e.key_span),
                     resource: false,
@@ -147,7 +147,7 @@ fn machines(config: &Node) -> Vec<Machine> {
                     continue;
                 };
             out.push(Machine {
-                name: id.clone(),
+                name: id.to_string(),
                 node,
                 at: props.key_span(key).unwrap_or(e.key_span),
                 resource: true,

@@ -134,7 +134,7 @@ pub fn lint_references(template: &Value, config: Option<&Node>, diags: &mut Diag
     let functions: Vec<&str> = config
         .and_then(|c| c.get("functions"))
         .and_then(Node::as_map)
-        .map(|m| m.keys().map(String::as_str).collect())
+        .map(|m| m.keys().map(|k| k.as_str()).collect())
         .unwrap_or_default();
     for f in found {
         let ok = match f.want {

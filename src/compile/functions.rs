@@ -669,7 +669,7 @@ fn runtime_management(ctx: &Ctx, f: &Node) -> Option<Value> {
     .flatten()
     {
         match &rm.kind {
-            crate::yaml::Kind::String(s) => mode = Value::String(s.clone()),
+            crate::yaml::Kind::String(s) => mode = Value::String(s.to_string()),
             crate::yaml::Kind::Map(m) => {
                 if let Some(x) = m.get("mode") {
                     mode = x.to_json();
@@ -820,7 +820,7 @@ fn compile_function(
         for src in [ptags, ftags].into_iter().flatten() {
             if let Some(m) = src.as_map() {
                 for (k, e) in m.iter() {
-                    merged.insert(k.clone(), e.value.to_json());
+                    merged.insert(k.to_string(), e.value.to_json());
                 }
             }
         }
@@ -881,7 +881,7 @@ fn compile_function(
         for src in [penv, fenv].into_iter().flatten() {
             if let Some(m) = src.as_map() {
                 for (k, e) in m.iter() {
-                    vars.insert(k.clone(), e.value.to_json());
+                    vars.insert(k.to_string(), e.value.to_json());
                 }
             }
         }

@@ -208,7 +208,7 @@ fn from_provider(ctx: &Ctx, key: &str, name: &Node, diags: &mut Diags) -> Option
             "define the image under `provider.ecr.images` (`<name>: {uri: …}` or `{path: …}`), or give its ECR URI (the framework refuses this too: REFERENCED_FUNCTION_IMAGE_NOT_DEFINED_IN_PROVIDER)",
         );
         if let Some(images) = ctx.provider_at(&["ecr", "images"]).and_then(Node::as_map) {
-            let names: Vec<&str> = images.keys().map(String::as_str).collect();
+            let names: Vec<&str> = images.keys().map(|k| k.as_str()).collect();
             if let Some(s) = super::resources::closest(&image_name, names.iter().copied()) {
                 d = d.help(format!(
                     "did you mean `{s}`? (`provider.ecr.images` defines it)"

@@ -73,7 +73,7 @@ fn merge_custom_resources(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
         if k == "extensions" {
             continue;
         }
-        src.insert(k.clone(), e.value.to_json());
+        src.insert(k.to_string(), e.value.to_json());
     }
     if !js::truthy(src.get("Resources")) {
         src.insert("Resources".into(), Value::Object(Map::new()));
@@ -117,7 +117,7 @@ fn merge_custom_resources(ctx: &Ctx, t: &mut Template, diags: &mut Diags) {
                 | "DeletionPolicy"
                 | "UpdatePolicy"
                 | "UpdateReplacePolicy" => {
-                    res.insert(attr.clone(), value);
+                    res.insert(attr.to_string(), value);
                 }
                 "Properties" | "Metadata" => {
                     let slot = res

@@ -260,7 +260,7 @@ fn take_nulls(node: &mut Node, path: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, S
             });
             for (k, e) in m.iter_mut() {
                 if matches!(e.value.kind, Kind::Map(_) | Kind::Seq(_)) {
-                    path.push(Step::Key(k.clone()));
+                    path.push(Step::Key(k.to_string()));
                     take_nulls(&mut e.value, path, out);
                     path.pop();
                 }

@@ -953,7 +953,7 @@ fn find_unknown(
                     if !allowed.contains(&k.as_str()) {
                         out.push(Unknown {
                             at: at.clone(),
-                            key: k.clone(),
+                            key: k.to_string(),
                             key_span: e.key_span,
                             allowed,
                         });
@@ -1198,9 +1198,11 @@ pub fn coerce_branch(b: B, n: &Node) -> Option<Kind> {
         }
     }
     match (b, &data.kind) {
-        (S | Arn | IamRes, Kind::Number(x)) => Some(Kind::String(crate::emit::json::js_number(*x))),
-        (S | Arn | IamRes, Kind::Bool(v)) => Some(Kind::String(v.to_string())),
-        (S | Arn | IamRes, Kind::Null) => Some(Kind::String(String::new())),
+        (S | Arn | IamRes, Kind::Number(x)) => {
+            Some(Kind::String(crate::emit::json::js_number(*x).into()))
+        }
+        (S | Arn | IamRes, Kind::Bool(v)) => Some(Kind::String(v.to_string().into())),
+        (S | Arn | IamRes, Kind::Null) => Some(Kind::String(String::new().into())),
         (N | I, Kind::Bool(v)) => Some(Kind::Number(if *v { 1.0 } else { 0.0 })),
         (N | I, Kind::Null) => Some(Kind::Number(0.0)),
         (N | I, Kind::String(s)) if !s.is_empty() => {

@@ -744,7 +744,7 @@ impl<'a> Resolver<'a> {
                     if out.len() > cap {
                         return;
                     }
-                    visit(self, k.clone(), &e.value, path, out);
+                    visit(self, k.to_string(), &e.value, path, out);
                 }
             }
             Kind::Seq(items) => {

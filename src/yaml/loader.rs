@@ -316,7 +316,10 @@ impl<'a> Loader<'a> {
                     ..
                 } => {
                     // the scanner's buffers come with room to spare; the tree keeps the text
-                    value.shrink_to_fit();
+                    // (inline when short, see `yaml::Str`)
+                    if value.len() > 24 {
+                        value.shrink_to_fit();
+                    }
                     let sp = self.span(start, end);
                     let is_merge = tag.is_none() && style == ScalarStyle::Plain && value == "<<";
                     let node = self.scalar(sp, tag, value, style);
@@ -608,7 +611,7 @@ impl<'a> Loader<'a> {
                 json.flatten()
                     .unwrap_or_else(|| scalar::resolve_plain(&value))
             } else {
-                Kind::String(value)
+                Kind::String(value.into())
             };
             return Node::new(sp, kind);
         };
@@ -836,7 +839,7 @@ impl<'a> Loader<'a> {
                                 for (kk, e) in m.iter() {
                                     if !map.contains_key(kk) {
                                         map.insert(kk.clone(), e.key_span, e.value.clone());
-                                        overridable.insert(kk.clone());
+                                        overridable.insert(kk.to_string());
                                     }
                                 }
                             }

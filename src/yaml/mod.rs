@@ -13,7 +13,7 @@ pub use loader::{
     Limits, LoadOptions, catching_library_panic, load, long_form, quiet_library_panics,
 };
 pub use node::{
-    Entry, Kind, Mapping, Node, is_array_index, js_to_number, js_to_string, number_to_json,
+    Entry, Kind, Mapping, Node, Str, is_array_index, js_to_number, js_to_string, number_to_json,
 };
 
 use crate::declare_codes;

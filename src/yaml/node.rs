@@ -7,6 +7,10 @@
 use serde_json::Value as Json;
 use std::collections::HashMap;
 
+/// The text of keys and string values: up to 24 bytes kept inline (most keys and values of
+/// a configuration), so that they need no allocation of their own.
+pub type Str = compact_str::CompactString;
+
 use crate::source::Span;
 
 /// A value and where it was written.
@@ -23,7 +27,7 @@ pub enum Kind {
     Bool(bool),
     /// Every number is a JS double.
     Number(f64),
-    String(String),
+    String(Str),
     Seq(Vec<Node>),
     Map(Box<Mapping>),
 }
@@ -42,10 +46,10 @@ pub struct Entry {
 /// for every small object of the configuration, and most are small.)
 #[derive(Clone, Debug, Default)]
 pub struct Mapping {
-    entries: Vec<(String, Entry)>,
+    entries: Vec<(Str, Entry)>,
     // boxed: 8 bytes in every mapping instead of 48, and only big mappings have one
     #[allow(clippy::box_collection)]
-    index: Option<Box<HashMap<String, usize>>>,
+    index: Option<Box<HashMap<Str, usize>>>,
 }
 
 /// From how many entries on a mapping keeps an index.
@@ -132,7 +136,7 @@ impl Mapping {
     /// Sets a property the way JavaScript assignment does: an existing key keeps its place, a
     /// new integer-like key goes among the integer keys in ascending order, any other new key
     /// goes last. Returns the previous value.
-    pub fn insert(&mut self, key: impl Into<String>, key_span: Span, value: Node) -> Option<Node> {
+    pub fn insert(&mut self, key: impl Into<Str>, key_span: Span, value: Node) -> Option<Node> {
         let key = key.into();
         if let Some(i) = self.position(&key) {
             let e = &mut self.entries[i].1;
@@ -190,7 +194,7 @@ impl Mapping {
     }
 
     /// Removes a key with its span.
-    pub fn remove_entry(&mut self, key: &str) -> Option<(String, Entry)> {
+    pub fn remove_entry(&mut self, key: &str) -> Option<(Str, Entry)> {
         let i = self.position(key)?;
         let removed = self.entries.remove(i);
         if self.entries.len() <= INDEXED {
@@ -211,15 +215,15 @@ impl Mapping {
         self.entries.shrink_to_fit();
     }
 
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &Entry)> + ExactSizeIterator {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Str, &Entry)> + ExactSizeIterator {
         self.entries.iter().map(|(k, e)| (k, e))
     }
 
-    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&String, &mut Entry)> {
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&Str, &mut Entry)> {
         self.entries.iter_mut().map(|(k, e)| (&*k, e))
     }
 
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Str> + ExactSizeIterator {
         self.entries.iter().map(|(k, _)| k)
     }
 
@@ -250,7 +254,7 @@ impl Node {
         Node::new(span, Kind::Null)
     }
 
-    pub fn string(span: Span, s: impl Into<String>) -> Node {
+    pub fn string(span: Span, s: impl Into<Str>) -> Node {
         Node::new(span, Kind::String(s.into()))
     }
 
@@ -376,12 +380,12 @@ impl Node {
             Kind::Null => Json::Null,
             Kind::Bool(b) => Json::Bool(*b),
             Kind::Number(n) => number_to_json(*n),
-            Kind::String(s) => Json::String(s.clone()),
+            Kind::String(s) => Json::String(s.to_string()),
             Kind::Seq(v) => Json::Array(v.iter().map(Node::to_json).collect()),
             Kind::Map(m) => {
                 let mut o = serde_json::Map::with_capacity(m.len());
                 for (k, e) in m.iter() {
-                    o.insert(k.clone(), e.value.to_json());
+                    o.insert(k.to_string(), e.value.to_json());
                 }
                 Json::Object(o)
             }
@@ -394,7 +398,7 @@ impl Node {
             Json::Null => Kind::Null,
             Json::Bool(b) => Kind::Bool(*b),
             Json::Number(n) => Kind::Number(n.as_f64().unwrap_or(0.0)),
-            Json::String(s) => Kind::String(s.clone()),
+            Json::String(s) => Kind::String(s.clone().into()),
             Json::Array(a) => Kind::Seq(a.iter().map(|x| Node::from_json(x, span)).collect()),
             Json::Object(o) => {
                 let mut m = Mapping::new();
@@ -444,7 +448,7 @@ pub fn js_to_string(node: &Node) -> String {
         Kind::Null => "null".into(),
         Kind::Bool(b) => b.to_string(),
         Kind::Number(n) => crate::emit::json::js_number(*n),
-        Kind::String(s) => s.clone(),
+        Kind::String(s) => s.to_string(),
         Kind::Seq(v) => v
             .iter()
             .map(|x| match x.kind {

@@ -21,7 +21,7 @@ pub fn resolve_plain(s: &str) -> Kind {
     if let Some(t) = parse_timestamp(s) {
         return timestamp_kind(t);
     }
-    Kind::String(s.to_string())
+    Kind::String(s.to_string().into())
 }
 
 /// `.inf` / `.nan` survive the JSON round trip as `null`.
@@ -36,7 +36,7 @@ pub fn float_kind(f: f64) -> Kind {
 /// A timestamp becomes its ISO string; an invalid date becomes `null` (JSON of `Invalid Date`).
 pub fn timestamp_kind(t: f64) -> Kind {
     match iso_string(t) {
-        Some(s) => Kind::String(s),
+        Some(s) => Kind::String(s.into()),
         None => Kind::Null,
     }
 }

@@ -129,7 +129,7 @@ fn cache_policies(ctx: &Ctx, t: &mut Template, diags: &mut Diags) -> Vec<(String
                 "Properties": {"CachePolicyConfig": config},
             }),
         );
-        names.push((name.clone(), e.key_span));
+        names.push((name.to_string(), e.key_span));
     }
     names
 }

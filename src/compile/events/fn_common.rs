@@ -89,7 +89,7 @@ pub(crate) fn role_resource_name(ctx: &Ctx, f: &Node) -> Option<String> {
         ] = items
         && attr == "Arn"
     {
-        return Some(id.clone());
+        return Some(id.to_string());
     }
     if ["Fn::ImportValue", "Ref", "Fn::Sub"]
         .iter()

@@ -220,7 +220,7 @@ fn topic(ctx: &Ctx, fkey: &str, sns: &Node, diags: &mut Diags) -> Option<Topic> 
             check_topic_name(sns, diags);
             Some(Topic {
                 arn: None,
-                name: s.clone(),
+                name: s.to_string(),
                 region: None,
             })
         }

@@ -223,7 +223,7 @@ fn read<'a>(
         Kind::String(s) => {
             return Some(Event {
                 fkey,
-                route: s.clone(),
+                route: s.to_string(),
                 response_selection: None,
                 authorizer: None,
             });

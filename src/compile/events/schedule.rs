@@ -180,7 +180,7 @@ impl<'a> One<'a> {
         match &sched.kind {
             Kind::String(s) => {
                 return Some(Settings {
-                    expr: s.clone(),
+                    expr: s.to_string(),
                     expr_span: sched.span,
                     disabled: false,
                     input: None,
@@ -228,7 +228,7 @@ impl<'a> One<'a> {
         };
         let mut ok = true;
         let expr = match &rate.kind {
-            Kind::String(s) => Some(s.clone()),
+            Kind::String(s) => Some(s.to_string()),
             Kind::Seq(v) if v.len() == 1 => v[0].as_str().map(str::to_string),
             _ => None,
         };

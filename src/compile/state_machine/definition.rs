@@ -689,7 +689,7 @@ fn to_tags(n: Option<&Node>) -> Vec<Value> {
             .iter()
             .map(|(k, e)| {
                 js::obj([
-                    ("Key", Value::String(k.clone())),
+                    ("Key", Value::String(k.to_string())),
                     ("Value", value(&e.value)),
                 ])
             })

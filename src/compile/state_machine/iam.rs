@@ -651,7 +651,7 @@ fn entries(n: Option<&Node>) -> Vec<(String, Span, &Node)> {
     match n.map(|n| &n.kind) {
         Some(Kind::Map(m)) => m
             .iter()
-            .map(|(k, e)| (k.clone(), e.key_span, &e.value))
+            .map(|(k, e)| (k.to_string(), e.key_span, &e.value))
             .collect(),
         Some(Kind::Seq(v)) => v
             .iter()
@@ -809,7 +809,7 @@ fn task(state: &Node, name: String, path: String, kind: StateKind, span: Span) -
         params: ["Parameters", "Arguments"]
             .iter()
             .filter_map(|c| state.get(c).and_then(Node::as_map))
-            .flat_map(|m| m.iter().map(|(k, e)| (k.clone(), e.value.span)))
+            .flat_map(|m| m.iter().map(|(k, e)| (k.to_string(), e.value.span)))
             .collect(),
         name,
         path,

@@ -127,7 +127,7 @@ pub fn arn_problem(n: &Node, rule: ArnRule) -> Option<String> {
             _ => None,
         },
         Kind::Map(m) => {
-            let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+            let keys: Vec<&str> = m.keys().map(|k| k.as_str()).collect();
             let only = |k: &str| keys.iter().all(|x| *x == k);
             let ok = if keys.is_empty() {
                 true

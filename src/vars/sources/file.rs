@@ -89,7 +89,7 @@ pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
             _ => {
                 let mut help = format!("`{rel_path}` has no value at `{}`", keys[..=i].join("."));
                 if let Kind::Map(m) = &cur.kind
-                    && let Some(s) = did_you_mean(key, m.keys().map(String::as_str))
+                    && let Some(s) = did_you_mean(key, m.keys().map(|k| k.as_str()))
                 {
                     let mut alt: Vec<&str> = keys[..i].to_vec();
                     alt.push(s);

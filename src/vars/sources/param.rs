@@ -119,7 +119,7 @@ fn table(r: &Resolver) -> Result<HashMap<String, Node>, Box<RawErr>> {
         match n.map(|n| &n.kind) {
             Some(Kind::Map(m)) => m
                 .iter()
-                .map(|(k, e)| (k.clone(), e.value.clone()))
+                .map(|(k, e)| (k.to_string(), e.value.clone()))
                 .collect(),
             Some(Kind::Seq(items)) => items
                 .iter()

@@ -50,7 +50,7 @@ fn help(r: &Resolver, keys: &[String]) -> String {
                 }
                 let mut h = format!("`{shown}` is not set in the configuration");
                 if let Kind::Map(m) = &cur.kind
-                    && let Some(s) = did_you_mean(k, m.keys().map(String::as_str))
+                    && let Some(s) = did_you_mean(k, m.keys().map(|k| k.as_str()))
                 {
                     let mut alt = keys[..i].to_vec();
                     alt.push(s.to_string());

@@ -26,7 +26,7 @@ fn usage_plan<'a>(api: &Api<'a>) -> Option<&'a Node> {
 /// The first key of a mapping (`Object.keys(x)[0]`); a string's is `0`.
 fn first_key(n: &Node) -> Option<String> {
     match &n.kind {
-        Kind::Map(m) => m.keys().next().cloned(),
+        Kind::Map(m) => m.keys().next().map(|k| k.to_string()),
         Kind::String(s) if !s.is_empty() => Some("0".into()),
         Kind::Seq(v) if !v.is_empty() => Some("0".into()),
         _ => None,
@@ -53,7 +53,7 @@ fn group<'a>(api: &Api, def: &'a Node) -> Option<(String, &'a [Node])> {
         return None;
     }
     let keys = m.get(name)?.as_seq().unwrap_or(&[]);
-    Some((name.clone(), keys))
+    Some((name.to_string(), keys))
 }
 
 /// The framework's rejections, and keys it would attach to a plan that does not exist.

@@ -302,9 +302,9 @@ fn request_templates(ev: &Event, defaults: bool) -> Map<String, Value> {
     if let Some(custom) = ev.request.as_ref().and_then(|r| r.template) {
         for (k, e) in custom.iter() {
             if e.value.is_null() {
-                m.shift_remove(k);
+                m.shift_remove(k.as_str());
             } else {
-                m.insert(k.clone(), e.value.to_json());
+                m.insert(k.to_string(), e.value.to_json());
             }
         }
     }
@@ -325,7 +325,7 @@ fn response_headers(ev: &Event, response: &Response) -> Map<String, Value> {
         }
     }
     for (k, e) in response.headers.iter().flat_map(|m| m.iter()) {
-        h.insert(k.clone(), e.value.to_json());
+        h.insert(k.to_string(), e.value.to_json());
     }
     h
 }
@@ -361,7 +361,7 @@ fn integration_responses(ev: &Event) -> Vec<Value> {
         match c.template.map(|t| &t.kind) {
             Some(Kind::Map(m)) => {
                 for (k, e) in m.iter() {
-                    templates.insert(k.clone(), e.value.to_json());
+                    templates.insert(k.to_string(), e.value.to_json());
                 }
             }
             Some(_) => {

@@ -919,7 +919,7 @@ fn read_response<'a>(
                     continue;
                 };
                 status_codes.push((
-                    code.clone(),
+                    code.to_string(),
                     StatusCode {
                         pattern: c
                             .get("pattern")

@@ -153,7 +153,7 @@ fn request_templates(ev: &Event) -> Map<String, Value> {
             let mut m = default_templates(&ev.sm);
             if let Some(custom) = t.as_map() {
                 for (k, e) in custom.iter() {
-                    m.insert(k.clone(), e.value.to_json());
+                    m.insert(k.to_string(), e.value.to_json());
                 }
             }
             m

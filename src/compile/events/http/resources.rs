@@ -262,7 +262,7 @@ fn predefined(rest_api_resources: Option<&Node>, diags: &mut Diags) -> Vec<(Appl
             for (path, e) in m.iter() {
                 out.push((
                     Applied {
-                        path: path.clone(),
+                        path: path.to_string(),
                         name: None,
                         resource_id: e.value.is_truthy().then(|| e.value.to_json()),
                     },

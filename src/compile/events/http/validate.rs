@@ -534,7 +534,7 @@ pub(crate) fn read_authorizer<'a>(
                 auth.ty = Some("AWS_IAM".into());
             } else if !s.contains(':') {
                 auth.arn = Some(Arn::Function(function_arn(ctx, owner, s, a.span, diags)?));
-                auth.name = Some(s.clone());
+                auth.name = Some(s.to_string());
             } else {
                 auth.name = Some(naming::extract_authorizer_name_from_arn(s));
                 auth.arn = Some(Arn::Given(a));

@@ -112,7 +112,10 @@ impl Models<'_> {
                     let id = naming::endpoint_model_logical_id(resource_name, method, content_type);
                     let mut props = Map::new();
                     props.insert("RestApiId".into(), self.rest_api_id.clone());
-                    props.insert("ContentType".into(), Value::String(content_type.clone()));
+                    props.insert(
+                        "ContentType".into(),
+                        Value::String(content_type.to_string()),
+                    );
                     props.insert(
                         "Schema".into(),
                         definition.map(Node::to_json).unwrap_or(Value::Null),
@@ -141,7 +144,7 @@ impl Models<'_> {
                     .entry("RequestModels")
                     .or_insert_with(|| Value::Object(Map::new()));
                 if let Value::Object(models) = models {
-                    models.insert(content_type.clone(), reference(&model_id));
+                    models.insert(content_type.to_string(), reference(&model_id));
                 }
             }
         }

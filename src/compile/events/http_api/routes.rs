@@ -502,7 +502,7 @@ fn read_parameters(
         }
         match parameters.iter_mut().find(|(k, _)| k == name) {
             Some(slot) => slot.1 = v.to_json(),
-            None => parameters.push((name.clone(), v.to_json())),
+            None => parameters.push((name.to_string(), v.to_json())),
         }
     }
     ok
@@ -515,7 +515,7 @@ fn read_authorizer(ctx: &Ctx, owner: &str, a: &Node, diags: &mut Diags) -> Optio
             .help(help.to_string())
     };
     let (name, scopes, id, ty, name_span) = match &a.kind {
-        Kind::String(s) => (Some(s.clone()), None, None, None, a.span),
+        Kind::String(s) => (Some(s.to_string()), None, None, None, a.span),
         Kind::Map(m) => {
             check_keys(
                 diags,
@@ -633,7 +633,7 @@ fn read_authorizer(ctx: &Ctx, owner: &str, a: &Node, diags: &mut Diags) -> Optio
         let names: Vec<String> = ctx
             .provider_at(&["httpApi", "authorizers"])
             .and_then(Node::as_map)
-            .map(|m| m.keys().cloned().collect())
+            .map(|m| m.keys().map(|k| k.to_string()).collect())
             .unwrap_or_default();
         d = match crate::compile::resources::closest(&name, names.iter().map(String::as_str)) {
             Some(s) => d.help(format!("did you mean `{s}`?")),

@@ -273,7 +273,7 @@ pub fn read<'a>(ctx: &Ctx<'a>, routes: bool, diags: &mut Diags) -> Settings<'a> 
                 for (key, e) in m.iter() {
                     if let Some(auth) = read_authorizer(ctx, key, e.key_span, &e.value, routes, diags)
                     {
-                        authorizers.insert(key.clone(), auth);
+                        authorizers.insert(key.to_string(), auth);
                     }
                 }
             }
