@@ -98,6 +98,7 @@ impl SourceFile {
                 line_starts.push((i + 1) as u32);
             }
         }
+        line_starts.shrink_to_fit();
         SourceFile {
             name,
             path,
