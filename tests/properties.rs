@@ -49,4 +49,31 @@ proptest! {
         let long = yaml::long_form(name);
         prop_assert_eq!(node.get("x").unwrap().to_json(), serde_json::json!({ long: items }));
     }
+
+    /// The scanner is fed the text in 16 KiB pieces: values, and spans, are the same wherever
+    /// a piece ends — inside a multi-byte character, a key, a quoted or a block scalar.
+    #[test]
+    fn pieces_of_the_text_join_up(pad in 16_330usize..16_390, value in "[a-zé€😀][a-zé€😀 ]{0,11}", style in 0usize..3) {
+        let filler = "x".repeat(pad);
+        let body = match style {
+            0 => format!("v: \"{value}\""),
+            1 => format!("v: |\n  {value}"),
+            _ => format!("vé€😀: [\"{value}\"]"),
+        };
+        let text = format!("pad: {filler}\n{body}\nw: 1\n");
+        let node = yaml::load(FileId(0), &text, LoadOptions::default()).expect("loads");
+        let m = node.as_map().expect("a mapping");
+        let (key, entry) = m.iter().nth(1).expect("the second key");
+        let got = entry.value.to_json();
+        let want = match style {
+            0 => serde_json::json!(value),
+            1 => serde_json::json!(value.clone() + "\n"),
+            _ => serde_json::json!([value]),
+        };
+        prop_assert_eq!(got, want);
+        prop_assert_eq!(&text[entry.key_span.start as usize..entry.key_span.end as usize], key.as_str());
+        let w = m.entry("w").expect("w");
+        prop_assert_eq!(&text[w.value.span.start as usize..w.value.span.end as usize], "1");
+        prop_assert_eq!(&text[w.key_span.start as usize..w.key_span.end as usize], "w");
+    }
 }

@@ -1,0 +1,1 @@
+module.exports = new Proxy({}, { get: () => async (e) => e });
