@@ -687,11 +687,12 @@ fn warn_mangled(keys: &[String], what: &str, name: &str, span: Span, diags: &mut
 
 /// The first resource of type `ty` whose string at `pointer` is `value`.
 fn find_resource(t: &Template, ty: &str, pointer: &str, value: &str) -> Option<String> {
-    t.resources()
-        .iter()
-        .find(|(_, r)| {
-            r.get("Type").and_then(Value::as_str) == Some(ty)
-                && r.pointer(pointer).and_then(Value::as_str) == Some(value)
+    let res = t.resources();
+    res.iter_str_at(&["Type"])
+        .filter(|(_, t)| t.as_deref() == Some(ty))
+        .find(|(id, _)| {
+            res.pointer(id, pointer)
+                .is_some_and(|v| v.as_str() == Some(value))
         })
         .map(|(k, _)| k.clone())
 }

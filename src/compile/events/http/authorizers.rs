@@ -240,10 +240,11 @@ pub fn compile_permissions(t: &mut Template) {
 /// The functions behind the template's TOKEN / CUSTOM authorizers, in template order.
 fn permitted_functions(t: &Template) -> Vec<String> {
     let mut functions: Vec<String> = Vec::new();
-    for r in t.resources().values() {
-        if r.get("Type").and_then(Value::as_str) != Some("AWS::ApiGateway::Authorizer") {
-            continue;
-        }
+    let res = t.resources();
+    let ids = res
+        .iter_str_at(&["Type"])
+        .filter(|(_, ty)| ty.as_deref() == Some("AWS::ApiGateway::Authorizer"));
+    for r in ids.filter_map(|(id, _)| res.get(id)) {
         let props = r.get("Properties");
         let ty = props.and_then(|p| p.get("Type")).and_then(Value::as_str);
         if !matches!(ty, Some("CUSTOM") | Some("TOKEN")) {
