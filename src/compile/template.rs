@@ -270,6 +270,17 @@ impl Section {
         }
     }
 
+    /// `_.merge(section, {id: value})` for a value the compiler made: a new id is appended,
+    /// an existing entry is merged into.
+    pub fn merge_entry(&mut self, id: &str, value: Value) {
+        match self.get_mut(id) {
+            Some(slot) => lodash_merge(slot, &value),
+            None => {
+                self.insert(id.to_string(), value);
+            }
+        }
+    }
+
     /// `_.merge(section, src)` (the `resources:` block's `Resources` or `Outputs`).
     fn merge(&mut self, src: &Value) {
         match (src, &self.other) {
@@ -492,24 +503,12 @@ impl Template {
 
     /// `_.merge(Resources, {id: value})`: a new id is appended, an existing one is merged.
     pub fn merge_resource(&mut self, id: &str, value: Value) {
-        let res = self.resources_mut();
-        match res.get_mut(id) {
-            Some(slot) => lodash_merge(slot, &value),
-            None => {
-                res.insert(id.to_string(), value);
-            }
-        }
+        self.resources_mut().merge_entry(id, value);
     }
 
     /// `_.merge(Outputs, {id: value})`.
     pub fn merge_output(&mut self, id: &str, value: Value) {
-        let out = self.outputs_mut();
-        match out.get_mut(id) {
-            Some(slot) => lodash_merge(slot, &value),
-            None => {
-                out.insert(id.to_string(), value);
-            }
-        }
+        self.outputs_mut().merge_entry(id, value);
     }
 
     /// `_.merge(template, src)`.

@@ -122,9 +122,15 @@ fn write_number<S: Sink + ?Sized>(out: &mut S, n: &serde_json::Number) {
 
 /// The keys of an object in JavaScript property order.
 pub fn js_key_order(o: &serde_json::Map<String, Value>) -> Vec<&String> {
+    js_order(o.keys())
+}
+
+/// Keys in JavaScript property order: integer-like keys first, ascending, then the rest in
+/// the order given.
+pub fn js_order<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
     let mut ints: Vec<(u64, &String)> = Vec::new();
     let mut rest: Vec<&String> = Vec::new();
-    for k in o.keys() {
+    for k in keys {
         if crate::yaml::is_array_index(k) {
             ints.push((k.parse().unwrap_or(0), k));
         } else {
@@ -268,19 +274,8 @@ fn write_section<S: Sink + ?Sized>(out: &mut S, s: &Section, indent: usize) {
         out.push_str("{}");
         return;
     }
-    // JavaScript property order over the ids
-    let mut ints: Vec<(u64, &String)> = Vec::new();
-    let mut rest: Vec<&String> = Vec::new();
-    for k in s.keys() {
-        if crate::yaml::is_array_index(k) {
-            ints.push((k.parse().unwrap_or(0), k));
-        } else {
-            rest.push(k);
-        }
-    }
-    ints.sort_by_key(|(n, _)| *n);
     out.push('{');
-    for (i, k) in ints.into_iter().map(|(_, k)| k).chain(rest).enumerate() {
+    for (i, k) in js_order(s.keys()).into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }

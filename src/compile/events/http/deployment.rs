@@ -35,17 +35,12 @@ const API_TYPES: [&str; 6] = [
 /// as one tree).
 pub fn api_digest(t: &Template) -> String {
     let res = t.resources();
-    let mut ids: Vec<&String> = res
-        .iter_str_at(&["Type"])
-        .filter(|(_, ty)| ty.as_deref().is_some_and(|ty| API_TYPES.contains(&ty)))
-        .map(|(id, _)| id)
-        .collect();
-    // the property order of the object: integer-like ids first, ascending
-    ids.sort_by_key(|id| {
-        crate::yaml::is_array_index(id)
-            .then(|| id.parse::<u64>().unwrap_or(0))
-            .map_or((1, 0), |n| (0, n))
-    });
+    // in the property order of the object: integer-like ids first
+    let ids = crate::emit::json::js_order(
+        res.iter_str_at(&["Type"])
+            .filter(|(_, ty)| ty.as_deref().is_some_and(|ty| API_TYPES.contains(&ty)))
+            .map(|(id, _)| id),
+    );
     let mut md5 = Md5::new();
     md5.update(b"{");
     for (i, id) in ids.into_iter().enumerate() {
