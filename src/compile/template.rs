@@ -251,10 +251,6 @@ impl Section {
         self.slots.iter().map(|(k, s)| (k, s.value()))
     }
 
-    pub fn values(&self) -> impl Iterator<Item = Cow<'_, Value>> {
-        self.slots.values().map(Slot::value)
-    }
-
     /// Calls `f` on every entry in order to edit it; an entry that was packed is packed again
     /// right after.
     pub fn for_each_mut(&mut self, mut f: impl FnMut(&String, &mut Value)) {
