@@ -67,6 +67,7 @@ declare_codes! { CODES;
     LOOKALIKE = "slsx::vars::not-a-variable", "Text that looks like a variable (`${Self:x}`, `${ self:x}`) but is not one, so it stays in the output as written.";
     UNRESOLVED = "slsx::vars::unresolved", "A variable could not be resolved for a reason other than the ones above.";
     TOO_MANY = "slsx::vars::too-many", "The configuration holds more values with variables than slsx resolves (100,000; YAML aliases that copy a variable multiply them).";
+    TOO_LARGE = "slsx::vars::too-large", "Variables copy more than 64 MiB of values into the configuration (a file that includes itself, a large value referenced from every copy of an alias).";
 }
 
 /// The most values with variables one configuration may hold (aliases counted per copy).
@@ -789,10 +790,29 @@ fn finish(r: Resolver, mut out: Vec<Diag>) -> (Vec<Diag>, Resolution) {
             ids.push(*id);
         }
     }
+    // the copies a YAML alias makes of a string share its location: one error at one place
+    // with one message is reported once, naming the other properties it also broke
+    let mut groups: IndexMap<Result<CopyKey, ErrId>, (ErrId, Vec<String>)> = IndexMap::new();
     for id in ids {
-        if let Some(e) = r.errors.get(id) {
-            out.push(e.to_diag());
+        let Some(e) = r.errors.get(id) else { continue };
+        let (path, tail) = split_path_prefix(&e.message);
+        let key = match (e.primary.span.is_none(), path) {
+            (false, Some(_)) => Ok(copy_key(e, tail)),
+            _ => Err(id),
+        };
+        let g = groups.entry(key).or_insert_with(|| (id, Vec::new()));
+        if g.0 != id
+            && let Some(p) = path
+        {
+            g.1.push(p.to_string());
         }
+    }
+    for (id, others) in groups.into_values() {
+        let mut d = r.errors[id].to_diag();
+        if !others.is_empty() {
+            d.help = Some(copies_note(d.help.take(), &others));
+        }
+        out.push(d);
     }
     out.extend(r.warnings);
     let resolution = Resolution {
@@ -801,9 +821,89 @@ fn finish(r: Resolver, mut out: Vec<Diag>) -> (Vec<Diag>, Resolution) {
     (out, resolution)
 }
 
+/// `Cannot resolve variable at "<path>": <rest>` (or `Variable syntax error at …`) → the path,
+/// and the message without it.
+fn split_path_prefix(message: &str) -> (Option<&str>, &str) {
+    for prefix in [
+        "Cannot resolve variable at \"",
+        "Variable syntax error at \"",
+    ] {
+        if let Some(after) = message.strip_prefix(prefix)
+            && let Some((path, rest)) = after.split_once("\": ")
+        {
+            return (Some(path), rest);
+        }
+    }
+    (None, message)
+}
+
+/// What makes two errors the same error at the same place (all but the property's path).
+type CopyKey<'e> = (
+    &'static str,
+    Span,
+    &'e str,
+    &'e str,
+    Option<&'e str>,
+    Vec<(Span, &'e str)>,
+);
+
+fn copy_key<'e>(e: &'e VErr, rest: &'e str) -> CopyKey<'e> {
+    (
+        e.code.id,
+        e.primary.span,
+        &e.primary.text,
+        rest,
+        e.help.as_deref(),
+        e.secondary
+            .iter()
+            .map(|l| (l.span, l.text.as_str()))
+            .collect(),
+    )
+}
+
+/// The help of an error reported once for several properties.
+fn copies_note(help: Option<String>, others: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut listed = others
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("\"{p}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if others.len() > SHOWN {
+        listed.push_str(&format!(" and {} more", others.len() - SHOWN));
+    }
+    let note = format!(
+        "the same error also breaks {} other propert{} that hold a copy of this value (a YAML alias, or a value included twice): {listed}",
+        others.len(),
+        if others.len() == 1 { "y" } else { "ies" }
+    );
+    match help {
+        Some(h) => format!("{h}; {note}"),
+        None => note,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_at_copies_are_grouped_by_all_but_the_path() {
+        assert_eq!(
+            split_path_prefix("Cannot resolve variable at \"a.b\": Value not found"),
+            (Some("a.b"), "Value not found")
+        );
+        assert_eq!(
+            split_path_prefix("Variable syntax error at \"x\": Missing \"}\""),
+            (Some("x"), "Missing \"}\"")
+        );
+        assert_eq!(split_path_prefix("Circular"), (None, "Circular"));
+        let note = copies_note(Some("fix it".into()), &["a".into()]);
+        assert!(note.starts_with("fix it; the same error also breaks 1 other property "));
+        let many: Vec<String> = (0..5).map(|i| format!("p{i}")).collect();
+        assert!(copies_note(None, &many).ends_with("\"p0\", \"p1\", \"p2\" and 2 more"));
+    }
 
     #[test]
     fn var_keys() {

@@ -10,6 +10,7 @@
 //! one level later) is reported as a circular reference right away.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use indexmap::IndexMap;
 
@@ -125,11 +126,14 @@ impl From<RawErr> for Fail {
     }
 }
 
+type ParseResult = Result<Option<Vec<parse::Var>>, parse::ParseError>;
+
 /// What a source returned.
 #[derive(Clone, Debug, Default)]
 pub struct SrcOut {
-    /// `None`: null / undefined.
-    pub value: Option<Node>,
+    /// `None`: null / undefined. Shared: a cached result is handed to every variable that
+    /// asks for it, and copied only where it becomes a value of the configuration.
+    pub value: Option<Rc<Node>>,
     /// Not fulfilled in this phase: a null result leaves the variable for later.
     pub pending: bool,
     /// The message to use when this was the last source and it had no value.
@@ -140,6 +144,10 @@ pub struct SrcOut {
 
 impl SrcOut {
     pub fn value(v: Node) -> SrcOut {
+        SrcOut::shared(Rc::new(v))
+    }
+
+    pub fn shared(v: Rc<Node>) -> SrcOut {
         SrcOut {
             value: Some(v),
             ..SrcOut::default()
@@ -152,7 +160,7 @@ impl SrcOut {
 
     pub fn opt(v: Option<Node>) -> SrcOut {
         SrcOut {
-            value: v.filter(|n| !n.is_null()),
+            value: v.filter(|n| !n.is_null()).map(Rc::new),
             ..SrcOut::default()
         }
     }
@@ -173,7 +181,7 @@ pub enum SourceData {
 #[derive(Clone, Debug)]
 pub enum VarState {
     Sources(Vec<SourceData>),
-    Value(Node),
+    Value(Rc<Node>),
     Error(ErrId),
 }
 
@@ -240,7 +248,7 @@ pub fn convert_vars(vars: Vec<parse::Var>, text: &str, site: Span) -> Vec<VarMet
         .map(|v| {
             let vtext = parse::slice(text, v.start, v.end).to_string();
             let state = match v.kind {
-                VarKind::Escape(s) => VarState::Value(Node::string(site, s)),
+                VarKind::Escape(s) => VarState::Value(Rc::new(Node::string(site, s))),
                 VarKind::Sources(srcs) => VarState::Sources(
                     srcs.into_iter()
                         .map(|s| match s {
@@ -350,7 +358,8 @@ pub fn js_index(value: &Node, key: &str) -> Option<Node> {
     }
 }
 
-fn js_index_ref<'n>(value: &'n Node, key: &str) -> Option<&'n Node> {
+/// A child of an object or array, by reference (no `length`, no string characters).
+pub fn child_ref<'n>(value: &'n Node, key: &str) -> Option<&'n Node> {
     match &value.kind {
         Kind::Map(m) => m.get(key),
         Kind::Seq(items) => canonical_index(key).and_then(|i| items.get(i)),
@@ -370,7 +379,7 @@ fn canonical_index(key: &str) -> Option<usize> {
 pub fn node_at<'n>(root: &'n Node, keys: &[String]) -> Option<&'n Node> {
     let mut cur = root;
     for k in keys {
-        cur = js_index_ref(cur, k)?;
+        cur = child_ref(cur, k)?;
     }
     Some(cur)
 }
@@ -435,7 +444,11 @@ pub struct Resolver<'a> {
     deps: HashMap<PathKey, IndexMap<PathKey, Span>>,
     batch: u64,
     visited: HashSet<(u64, PathKey)>,
-    cache: HashMap<String, Result<SrcOut, Fail>>,
+    cache: HashMap<String, Cached>,
+    /// Bytes of values variables copied so far (see [`MAX_COPIED_BYTES`]).
+    copied: usize,
+    /// The one error once that budget is spent.
+    copy_error: Option<ErrId>,
     in_flight: HashSet<String>,
     call_depth: u32,
     pub errors: Vec<VErr>,
@@ -443,6 +456,12 @@ pub struct Resolver<'a> {
     pub loose_errors: Vec<ErrId>,
     pub warnings: Vec<Diag>,
     warned: HashSet<(Span, usize)>,
+    /// [`Self::locate`]'s answers: every copy a YAML alias makes of a string shares its site,
+    /// and searching a long string again for each copy was quadratic.
+    located: std::cell::RefCell<HashMap<(Span, usize, String), Span>>,
+    /// The parse of the string last met at a location (with its text): the copies of an
+    /// aliased string are parsed once.
+    parsed: HashMap<Span, (String, ParseResult)>,
     /// Env names read while missing (for the `.env` conflict check), with where.
     pub missing_env: IndexMap<String, Span>,
     /// Parsed files by absolute path.
@@ -475,12 +494,16 @@ impl<'a> Resolver<'a> {
             batch: 0,
             visited: HashSet::new(),
             cache: HashMap::new(),
+            copied: 0,
+            copy_error: None,
             in_flight: HashSet::new(),
             call_depth: 0,
             errors: Vec::new(),
             loose_errors: Vec::new(),
             warnings: Vec::new(),
             warned: HashSet::new(),
+            located: Default::default(),
+            parsed: HashMap::new(),
             missing_env: IndexMap::new(),
             files: HashMap::new(),
             params_table: None,
@@ -489,6 +512,45 @@ impl<'a> Resolver<'a> {
     }
 
     // --- errors ------------------------------------------------------------------------------
+
+    /// Counts `bytes` (or the copy cost of `value`) against [`MAX_COPIED_BYTES`]; past it, the
+    /// run's one "too large" error, located at the variable that crossed the line.
+    pub fn charge(
+        &mut self,
+        path: &str,
+        span: Span,
+        value: Option<&Node>,
+        bytes: usize,
+    ) -> Result<(), ErrId> {
+        if let Some(id) = self.copy_error {
+            return Err(id);
+        }
+        let left = MAX_COPIED_BYTES.saturating_sub(self.copied);
+        let cost = bytes + value.map_or(0, |v| copy_cost(v, left));
+        self.copied += cost;
+        if self.copied <= MAX_COPIED_BYTES {
+            return Ok(());
+        }
+        let id = self.push_error(VErr {
+            code: &super::TOO_LARGE,
+            message: format!(
+                "Cannot resolve variable at \"{}\": variables copy more than {} MiB of values into the configuration",
+                human(path),
+                MAX_COPIED_BYTES >> 20
+            ),
+            primary: ELabel {
+                span,
+                text: format!(
+                    "this variable's value is copied here again, past {} MiB",
+                    MAX_COPIED_BYTES >> 20
+                ),
+            },
+            secondary: Vec::new(),
+            help: Some("a large value reached from many places (a file that includes itself, a big subtree referenced from every copy of a YAML alias) multiplies; reference it from fewer places".into()),
+        });
+        self.copy_error = Some(id);
+        Err(id)
+    }
 
     pub fn push_error(&mut self, e: VErr) -> ErrId {
         self.errors.push(e);
@@ -500,6 +562,16 @@ impl<'a> Resolver<'a> {
         if site.is_none() || text.is_empty() {
             return site;
         }
+        let key = (site, hint, text.to_string());
+        if let Some(s) = self.located.borrow().get(&key) {
+            return *s;
+        }
+        let found = self.search(site, text, hint);
+        self.located.borrow_mut().insert(key, found);
+        found
+    }
+
+    fn search(&self, site: Span, text: &str, hint: usize) -> Span {
         let snippet = self.sources.snippet(site);
         // the occurrence of `text` closest to `hint` (the earlier one on a tie): the nearest
         // at or after it and the nearest before it, not every occurrence (a string of
@@ -684,6 +756,21 @@ impl<'a> Resolver<'a> {
         out
     }
 
+    /// [`parse::parse`], remembered per location.
+    fn parse_at(&mut self, span: Span, s: &str) -> ParseResult {
+        if span.is_none() {
+            return parse::parse(s);
+        }
+        if let Some((text, res)) = self.parsed.get(&span)
+            && text == s
+        {
+            return res.clone();
+        }
+        let res = parse::parse(s);
+        self.parsed.insert(span, (s.to_string(), res.clone()));
+        res
+    }
+
     fn parse_entries_into(
         &mut self,
         value: &Node,
@@ -704,7 +791,7 @@ impl<'a> Resolver<'a> {
             }
             match &v.kind {
                 Kind::Map(_) | Kind::Seq(_) => this.parse_entries_into(v, path, out, cap),
-                Kind::String(s) => match parse::parse(s) {
+                Kind::String(s) => match this.parse_at(v.span, s) {
                     Ok(None) => {}
                     Ok(Some(vars)) => {
                         let vars = convert_vars(vars, s, v.span);
@@ -1018,8 +1105,16 @@ impl<'a> Resolver<'a> {
             return;
         }
         if vars.len() == 1 && vars[0].whole {
+            let var_span = self.locate(meta.site, &vars[0].text, vars[0].start);
             if let VarState::Value(v) = std::mem::replace(&mut vars[0].state, VarState::Error(0)) {
-                meta.value = Some(v);
+                if Rc::strong_count(&v) > 1
+                    && matches!(v.kind, Kind::Map(_) | Kind::Seq(_) | Kind::String(_))
+                    && let Err(id) = self.charge(path, var_span, Some(&v), 0)
+                {
+                    meta.error = Some(id);
+                    return;
+                }
+                meta.value = Some(Rc::unwrap_or_clone(v));
             }
             meta.source_values = None;
             return;
@@ -1056,6 +1151,15 @@ impl<'a> Resolver<'a> {
             last = v.end;
         }
         parts.push(parse::slice(&raw, last, raw.len()).to_string());
+        let len = parts.iter().map(String::len).sum::<usize>();
+        let var_span = vars
+            .last()
+            .map_or(meta.site, |v| self.locate(meta.site, &v.text, v.start));
+        if let Err(id) = self.charge(path, var_span, None, len) {
+            meta.error = Some(id);
+            meta.value = Some(Node::string(meta.site, raw));
+            return;
+        }
         let span = meta.value.as_ref().map(|n| n.span).unwrap_or(meta.site);
         meta.value = Some(Node::string(span, parts.concat()));
         meta.source_values = Some(parts);
@@ -1078,7 +1182,7 @@ impl<'a> Resolver<'a> {
                 SourceData::Literal(v) => {
                     let mut v = v.clone();
                     v.span = var_span;
-                    var.state = VarState::Value(v);
+                    var.state = VarState::Value(Rc::new(v));
                     return;
                 }
                 SourceData::Typed {
@@ -1215,23 +1319,30 @@ impl<'a> Resolver<'a> {
         address: Option<Node>,
         var_span: Span,
     ) -> Result<SrcOut, Fail> {
-        let key = format!(
-            "{batch}\n{ty}\n{}\n{}",
-            params
-                .as_ref()
-                .map(|ps| ps
-                    .iter()
-                    .map(|p| crate::emit::json::to_compact(&p.to_json()))
-                    .collect::<Vec<_>>()
-                    .join(","))
-                .unwrap_or_else(|| "-".into()),
-            address
-                .as_ref()
-                .map(|a| crate::emit::json::to_compact(&a.to_json()))
-                .unwrap_or_else(|| "-".into())
-        );
-        if let Some(r) = self.cache.get(&key) {
-            return fill_spans(r.clone(), var_span);
+        let mut key = format!("{batch}\n{ty}\n");
+        match &params {
+            Some(ps) => {
+                for (i, p) in ps.iter().enumerate() {
+                    if i > 0 {
+                        key.push(',');
+                    }
+                    key_part(&mut key, p);
+                }
+            }
+            None => key.push('-'),
+        }
+        key.push('\n');
+        match &address {
+            Some(a) => key_part(&mut key, a),
+            None => key.push('-'),
+        }
+        if let Some(c) = self.cache.get(&key) {
+            let res = c.res.clone();
+            return if c.unspanned {
+                fill_spans(res, var_span)
+            } else {
+                res
+            };
         }
         if self.in_flight.contains(&key) {
             // the framework would wait on its own pending result forever
@@ -1265,8 +1376,21 @@ impl<'a> Resolver<'a> {
         let res = sources::call(self, &req);
         self.call_depth -= 1;
         self.in_flight.remove(&key);
-        self.cache.insert(key, res.clone());
-        fill_spans(res, var_span)
+        let unspanned = res
+            .as_ref()
+            .is_ok_and(|o| o.value.as_deref().is_some_and(has_unspanned));
+        self.cache.insert(
+            key,
+            Cached {
+                res: res.clone(),
+                unspanned,
+            },
+        );
+        if unspanned {
+            fill_spans(res, var_span)
+        } else {
+            res
+        }
     }
 
     /// `resolveInternalResult`: a param/address value that still holds variables (a resolved
@@ -1533,7 +1657,27 @@ impl<'a> Resolver<'a> {
         if let Some(f) = reg_err.or(res_err) {
             return Err(f);
         }
+        let Some(n) = node_at(self.root, keys) else {
+            return Ok(None);
+        };
+        let cost = copy_cost(n, MAX_COPIED_BYTES.saturating_sub(self.copied));
+        self.charge(dependent, span, None, cost)
+            .map_err(Fail::Done)?;
         Ok(node_at(self.root, keys).cloned())
+    }
+}
+
+/// A param or address in a source cache key: its JSON text (a string written directly).
+fn key_part(key: &mut String, n: &Node) {
+    match &n.kind {
+        Kind::String(s)
+            if !s.contains(['"', '\\', ',', '\n']) && !s.chars().any(char::is_control) =>
+        {
+            key.push('"');
+            key.push_str(s);
+            key.push('"');
+        }
+        _ => key.push_str(&crate::emit::json::to_compact(&n.to_json())),
     }
 }
 
@@ -1544,10 +1688,70 @@ const MAX_CALL_DEPTH: u32 = 5_000;
 fn fill_spans(res: Result<SrcOut, Fail>, span: Span) -> Result<SrcOut, Fail> {
     res.map(|mut out| {
         if let Some(v) = out.value.as_mut() {
-            fill_node(v, span);
+            fill_node(Rc::make_mut(v), span);
         }
         out
     })
+}
+
+/// Whether a source made up part of this value (those parts take the variable's location).
+fn has_unspanned(n: &Node) -> bool {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if x.span.is_none() {
+            return true;
+        }
+        match &x.kind {
+            Kind::Seq(v) => stack.extend(v.iter()),
+            Kind::Map(m) => stack.extend(m.values()),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A source's result as cached for the batch.
+struct Cached {
+    res: Result<SrcOut, Fail>,
+    /// Holds values without a location, filled in per variable.
+    unspanned: bool,
+}
+
+/// How many bytes of values variables may copy into the configuration in one run: each copy
+/// of an object, array or string a variable places (a node counts [`NODE_BYTES`], a string
+/// its length) and each interpolated string. The generated 1,000-machine service copies 19 KB
+/// and no fixture more than 4 KB; a CloudFormation template may not exceed 1 MB. A large
+/// value reached from every copy a YAML alias makes of a string is copied once per copy:
+/// without a bound, minutes of work and gigabytes (the framework shares such objects and
+/// writes every copy out).
+pub const MAX_COPIED_BYTES: usize = 64 * 1024 * 1024;
+
+/// What one node costs in [`MAX_COPIED_BYTES`] (about its size in memory).
+const NODE_BYTES: usize = 32;
+
+/// The copy cost of a value, counted only up to `limit` (so a budget check never walks more
+/// than the budget left).
+fn copy_cost(n: &Node, limit: usize) -> usize {
+    let mut total = 0;
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        total += NODE_BYTES;
+        match &x.kind {
+            Kind::String(s) => total += s.len(),
+            Kind::Seq(v) => stack.extend(v.iter()),
+            Kind::Map(m) => {
+                for (k, e) in m.iter() {
+                    total += k.len();
+                    stack.push(&e.value);
+                }
+            }
+            _ => {}
+        }
+        if total > limit {
+            break;
+        }
+    }
+    total
 }
 
 fn fill_node(n: &mut Node, span: Span) {

@@ -16,7 +16,7 @@ pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
         help: value
             .is_none()
             .then(|| format!("`{name}` is not set in the environment")),
-        value: value.map(|v| Node::string(Span::NONE, v)),
+        value: value.map(|v| std::rc::Rc::new(Node::string(Span::NONE, v))),
         pending,
         eventual: None,
     })

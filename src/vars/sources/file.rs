@@ -4,11 +4,14 @@
 //! join the source map, so every later diagnostic about their values points into them.
 
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use super::{Req, address_string, non_string};
 use crate::diagnostics::Diag;
 use crate::source::Span;
-use crate::vars::resolve::{Fail, RawErr, Resolver, SrcOut, coerce_string, did_you_mean, js_index};
+use crate::vars::resolve::{
+    Fail, RawErr, Resolver, SrcOut, child_ref, coerce_string, did_you_mean, js_index,
+};
 use crate::yaml::{self, Kind, LoadOptions, Node};
 
 /// A file as read once per run.
@@ -18,7 +21,8 @@ pub enum Content {
     /// A YAML file with nothing but white space (js-yaml gives `undefined`; a comment-only file
     /// is `null`).
     Undefined,
-    Value(Node),
+    /// Shared by every variable that reads the file; copied only where it is placed.
+    Value(Rc<Node>),
     Error(Box<RawErr>),
 }
 
@@ -67,28 +71,39 @@ pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
         Content::Error(e) => return Err(Fail::Raw(e)),
     };
     let Some(address) = address.filter(|a| !a.is_empty()) else {
-        let mut out = SrcOut::opt(content);
-        if out.value.is_none() {
-            out.help = Some(missing_help(&rel_path, &abs));
-        }
-        return Ok(out);
+        return Ok(match content {
+            Some(v) if !v.is_null() => SrcOut::shared(v),
+            _ => SrcOut {
+                help: Some(missing_help(&rel_path, &abs)),
+                ..SrcOut::none()
+            },
+        });
     };
-    let Some(mut cur) = content else {
+    let Some(root) = content else {
         return Ok(SrcOut {
             help: Some(missing_help(&rel_path, &abs)),
             ..SrcOut::none()
         });
     };
     let keys: Vec<&str> = address.split('.').collect();
+    // walk the shared tree by reference; only a string met on the way (resolved, then indexed)
+    // makes a value of its own
+    let mut cur = Cur::In(&root);
     for (i, key) in keys.iter().enumerate() {
-        if matches!(cur.kind, Kind::String(_)) {
-            cur = r.resolve_in_string(req.batch, &req.path, &cur)?;
+        if matches!(cur.get().kind, Kind::String(_)) {
+            cur = Cur::Own(r.resolve_in_string(req.batch, &req.path, cur.get())?);
         }
-        match js_index(&cur, key) {
-            Some(n) if !n.is_null() => cur = n,
+        let next = match &cur {
+            Cur::In(n) => child_ref(n, key)
+                .map(Cur::In)
+                .or_else(|| js_index(n, key).map(Cur::Own)),
+            Cur::Own(n) => js_index(n, key).map(Cur::Own),
+        };
+        match next {
+            Some(n) if !n.get().is_null() => cur = n,
             _ => {
                 let mut help = format!("`{rel_path}` has no value at `{}`", keys[..=i].join("."));
-                if let Kind::Map(m) = &cur.kind
+                if let Kind::Map(m) = &cur.get().kind
                     && let Some(s) = did_you_mean(key, m.keys().map(|k| k.as_str()))
                 {
                     let mut alt: Vec<&str> = keys[..i].to_vec();
@@ -102,7 +117,30 @@ pub fn resolve(r: &mut Resolver, req: &Req) -> Result<SrcOut, Fail> {
             }
         }
     }
-    Ok(SrcOut::value(cur))
+    let value = match cur {
+        Cur::In(n) => {
+            r.charge(&req.path, req.span, Some(n), 0)
+                .map_err(Fail::Done)?;
+            n.clone()
+        }
+        Cur::Own(n) => n,
+    };
+    Ok(SrcOut::value(value))
+}
+
+/// Where an address walk stands: inside the file's shared tree, or on a value of its own.
+enum Cur<'a> {
+    In(&'a Node),
+    Own(Node),
+}
+
+impl Cur<'_> {
+    fn get(&self) -> &Node {
+        match self {
+            Cur::In(n) => n,
+            Cur::Own(n) => n,
+        }
+    }
 }
 
 fn missing_help(rel: &str, abs: &Path) -> String {
@@ -236,7 +274,7 @@ fn read_and_parse(r: &mut Resolver, abs: &Path, shown: &str) -> Content {
             {
                 Content::Undefined
             }
-            Ok(n) => Content::Value(n),
+            Ok(n) => Content::Value(Rc::new(n)),
             Err(ds) => {
                 let first = ds.first();
                 let msg = first.map(|d| d.message.clone()).unwrap_or_default();
@@ -278,9 +316,9 @@ fn read_and_parse(r: &mut Resolver, abs: &Path, shown: &str) -> Content {
                     ..LoadOptions::default()
                 },
             ) {
-                Ok(n) => Content::Value(n),
+                Ok(n) => Content::Value(Rc::new(n)),
                 Err(_) => match serde_json::from_str::<serde_json::Value>(&text) {
-                    Ok(v) => Content::Value(Node::from_json(&v, whole)),
+                    Ok(v) => Content::Value(Rc::new(Node::from_json(&v, whole))),
                     Err(_) => Content::Missing,
                 },
             }
@@ -296,7 +334,7 @@ fn read_and_parse(r: &mut Resolver, abs: &Path, shown: &str) -> Content {
                     .help("the framework returns the source code of this file as a string; include a .yml/.json file for structured values"),
                 );
             }
-            Content::Value(Node::string(whole, text))
+            Content::Value(Rc::new(Node::string(whole, text)))
         }
     }
 }
