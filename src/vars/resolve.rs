@@ -756,9 +756,11 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    /// [`parse::parse`], remembered per location.
+    /// [`parse::parse`], remembered per location for long strings with variables (the only ones
+    /// whose parse costs more than the lookup; keeping every string would double the memory of
+    /// the configuration's text).
     fn parse_at(&mut self, span: Span, s: &str) -> ParseResult {
-        if span.is_none() {
+        if span.is_none() || s.len() < 256 || !s.contains("${") {
             return parse::parse(s);
         }
         if let Some((text, res)) = self.parsed.get(&span)
