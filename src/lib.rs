@@ -97,6 +97,44 @@ fn derived_instance_id(text: &str) -> String {
 }
 
 /// Expands a service into its CloudFormation template.
+/// The stack [`on_big_stack`] gives (address space: only the pages a deep recursion touches
+/// become memory).
+pub const BIG_STACK: usize = 128 * 1024 * 1024;
+
+thread_local! {
+    static ON_BIG_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` on a thread with a [`BIG_STACK`] (the variable engine recurses as deep as the
+/// variables nest), or right here when this thread already is one. The CLI runs its whole job
+/// on one, so that a single thread allocates everything: a second thread's allocations land
+/// in a malloc arena of their own, whose freed memory the first cannot reuse (1.1 MB more
+/// peak RSS on the 1,000-machine service).
+pub fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if ON_BIG_STACK.with(std::cell::Cell::get) {
+        return f();
+    }
+    let mut slot = Some(f);
+    let spawned = std::thread::scope(|scope| {
+        let slot = &mut slot;
+        std::thread::Builder::new()
+            .name("slsx-big-stack".into())
+            .stack_size(BIG_STACK)
+            .spawn_scoped(scope, move || {
+                ON_BIG_STACK.with(|b| b.set(true));
+                slot.take().map(|f| f())
+            })
+            .map(|h| h.join())
+    });
+    match (spawned, slot.take()) {
+        (Ok(Ok(Some(v))), _) => v,
+        (Ok(Err(panic)), _) => std::panic::resume_unwind(panic),
+        // no thread could be made: run here and hope the stack suffices
+        (_, Some(f)) => f(),
+        (Ok(Ok(None)), None) | (Err(_), None) => unreachable!("the job ran neither there nor here"),
+    }
+}
+
 pub fn expand(input: &Input, opts: &Options) -> Expansion {
     expand_with_config(input, opts).expansion
 }

@@ -20,22 +20,25 @@ fn main() {
     }));
     // the YAML loader turns libyaml-safer's one known panic into a syntax error
     slsx::yaml::quiet_library_panics();
-    let stdin = std::io::stdin();
-    let mut stdin = stdin.lock();
-    let stdout = std::io::stdout();
-    let stdout_is_terminal = stdout.is_terminal();
-    let mut stdout = stdout.lock();
-    let stderr = std::io::stderr();
-    let stderr_is_terminal = stderr.is_terminal();
-    let mut stderr = stderr.lock();
-    let mut io = slsx::cli::Io {
-        stdin: &mut stdin,
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        env: std::env::vars().collect(),
-        stderr_is_terminal,
-        stdout_is_terminal,
-    };
-    let code = slsx::cli::run(std::env::args_os(), &mut io);
+    // the whole job on one thread with a big stack (see `slsx::on_big_stack`)
+    let code = slsx::on_big_stack(|| {
+        let stdin = std::io::stdin();
+        let mut stdin = stdin.lock();
+        let stdout = std::io::stdout();
+        let stdout_is_terminal = stdout.is_terminal();
+        let mut stdout = stdout.lock();
+        let stderr = std::io::stderr();
+        let stderr_is_terminal = stderr.is_terminal();
+        let mut stderr = stderr.lock();
+        let mut io = slsx::cli::Io {
+            stdin: &mut stdin,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            env: std::env::vars().collect(),
+            stderr_is_terminal,
+            stdout_is_terminal,
+        };
+        slsx::cli::run(std::env::args_os(), &mut io)
+    });
     std::process::exit(code);
 }

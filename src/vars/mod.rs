@@ -276,20 +276,8 @@ pub fn resolve(
     sources: &mut SourceMap,
     diags: &mut Diags,
 ) -> Resolution {
-    // Deeply nested variables recurse; give the engine a large stack of its own.
-    let result = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("slsx-vars".into())
-            .stack_size(128 * 1024 * 1024)
-            .spawn_scoped(scope, || run(root, input, sources))
-            .map(|h| h.join())
-    });
-    let (ds, resolution) = match result {
-        Ok(Ok(done)) => done,
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        // no thread available: run here
-        Err(_) => run(root, input, sources),
-    };
+    // deeply nested variables recurse: the engine needs a large stack
+    let (ds, resolution) = crate::on_big_stack(|| run(root, input, sources));
     diags.extend(ds);
     resolution
 }
