@@ -329,7 +329,7 @@ fn view(diag: &Diag, sources: &SourceMap) -> MietteView {
             .labels
             .iter()
             .filter(|l| l.span.file == *file)
-            .partition(|l| !on_long_line(&src.text, l.span));
+            .partition(|l| !on_long_line(src.text(), l.span));
         for l in long {
             let (line, col) = src.line_col(l.span.start as usize);
             let mut at = format!("at {}:{line}:{col}", src.name);
@@ -345,7 +345,7 @@ fn view(diag: &Diag, sources: &SourceMap) -> MietteView {
         let labels = drawn
             .into_iter()
             .map(|l| {
-                let s = to_source_span(l.span, src.text.len());
+                let s = to_source_span(l.span, src.text().len());
                 let text = if l.text.is_empty() {
                     None
                 } else {
@@ -371,7 +371,7 @@ fn view(diag: &Diag, sources: &SourceMap) -> MietteView {
                 miette::Severity::Advice
             },
             help: None,
-            source: Some(NamedSource::new(src.name.clone(), src.text.clone())),
+            source: Some(NamedSource::new(src.name.clone(), src.text().clone())),
             labels,
             related: Vec::new(),
         });

@@ -178,14 +178,10 @@ pub fn expand_with_config(input: &Input, opts: &Options) -> ConfigExpansion {
         Some(e) => e.clone(),
         None => std::env::vars().collect(),
     };
-    let text = sources
-        .get(file_id)
-        .map(|f| f.text.clone())
-        .unwrap_or_default();
     let instance_id = opts
         .instance_id
         .clone()
-        .unwrap_or_else(|| derived_instance_id(&text));
+        .unwrap_or_else(|| derived_instance_id(sources.get(file_id).map_or("", |f| &**f.text())));
     let resolution = vars::resolve(
         &mut root,
         &vars::VarsInput {
@@ -221,7 +217,8 @@ pub fn expand_with_config(input: &Input, opts: &Options) -> ConfigExpansion {
         };
     }
 
-    // 5. compile
+    // 5. compile (without the sources' text: only drawing a diagnostic reads it again)
+    sources.pack();
     let service = match service_name(&root) {
         Ok(s) => s,
         Err(d) => {

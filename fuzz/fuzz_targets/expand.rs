@@ -58,6 +58,8 @@ fuzz_target!(
     };
     // every resource packed as soon as it is not in use, so the packing is fuzzed too
     slsx::compile::set_hot_limit(1);
+    // and the sources' text packed, so that diagnostics are drawn from unpacked text
+    slsx::source::set_pack_from(0);
     let result = slsx::expand(&input, &opts);
     if let Some(t) = &result.template {
         let _ = slsx::emit::write_template(t, slsx::emit::Format::Json, &mut std::io::sink());

@@ -174,12 +174,12 @@ fn load(arg: &str, opts: &Options, args: &DiffArgs, io: &mut Io) -> Side {
         .get(file_id)
         .map(|f| {
             f.path.extension().and_then(|e| e.to_str()) == Some("json")
-                || f.text.trim_start().starts_with('{')
+                || f.text().trim_start().starts_with('{')
         })
         .unwrap_or(false);
     let text = sources
         .get(file_id)
-        .map(|f| f.text.clone())
+        .map(|f| f.text().clone())
         .unwrap_or_default();
     let root = match yaml::load(
         file_id,

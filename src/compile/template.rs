@@ -626,9 +626,21 @@ pub mod codec {
     ];
 
     pub fn encode(v: &Value) -> Box<[u8]> {
-        let mut out = Vec::new();
-        put_value(&mut out, v);
-        out.into_boxed_slice()
+        // encoded into one buffer kept for the thread, then copied once at its exact size: a
+        // vector grown and shrunk per entry left holes between the long-lived packed entries
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        SCRATCH.with(|s| {
+            let mut out = s.take();
+            out.clear();
+            put_value(&mut out, v);
+            let packed = Box::from(&out[..]);
+            if out.capacity() <= 1 << 20 {
+                s.replace(out);
+            }
+            packed
+        })
     }
 
     fn put_len(out: &mut Vec<u8>, mut n: usize) {

@@ -159,7 +159,7 @@ pub fn parse(sources: &SourceMap, id: FileId) -> Result<Node, Vec<Diag>> {
     let json = f.path.extension().and_then(|e| e.to_str()) == Some("json");
     yaml::load(
         id,
-        &f.text,
+        f.text(),
         LoadOptions {
             json,
             ..LoadOptions::default()

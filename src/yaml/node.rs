@@ -29,7 +29,7 @@ pub enum Kind {
     Number(f64),
     String(Str),
     Seq(Vec<Node>),
-    Map(Box<Mapping>),
+    Map(Mapping),
 }
 
 /// One object entry: the key's span and the value.
@@ -46,7 +46,9 @@ pub struct Entry {
 /// for every small object of the configuration, and most are small.)
 #[derive(Clone, Debug, Default)]
 pub struct Mapping {
-    entries: Vec<(Str, Entry)>,
+    // one allocation holding length, capacity and entries: the mapping itself is 16 bytes and
+    // sits inline in `Kind` (a `Box<Mapping>` cost a second allocation per object)
+    entries: thin_vec::ThinVec<(Str, Entry)>,
     // boxed: 8 bytes in every mapping instead of 48, and only big mappings have one
     #[allow(clippy::box_collection)]
     index: Option<Box<HashMap<Str, usize>>>,
@@ -260,7 +262,7 @@ impl Node {
 
     pub fn map(span: Span, mut m: Mapping) -> Node {
         m.shrink_to_fit();
-        Node::new(span, Kind::Map(Box::new(m)))
+        Node::new(span, Kind::Map(m))
     }
 
     pub fn seq(span: Span, mut items: Vec<Node>) -> Node {
@@ -405,7 +407,7 @@ impl Node {
                 for (k, x) in o {
                     m.insert(k.clone(), span, Node::from_json(x, span));
                 }
-                Kind::Map(Box::new(m))
+                Kind::Map(m)
             }
         };
         Node { span, kind }

@@ -70,6 +70,9 @@ pub fn run_fixture(case: &str) {
     // every resource and output packed as soon as it is not the one in use: the output must
     // not change
     slsx::compile::set_hot_limit(1);
+    // and every source file's text packed once variables are resolved: diagnostics of the
+    // compile passes are drawn from unpacked text
+    slsx::source::set_pack_from(0);
     let dir = root().join("fixtures").join(case);
     if dir.join("pending").exists() {
         let outcome = std::panic::catch_unwind(|| check_fixture(case, &dir));

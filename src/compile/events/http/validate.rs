@@ -794,7 +794,7 @@ fn function_arn(
 fn read_cors(key: &str, method: &str, c: &Node, diags: &mut Diags) -> Option<EventCors> {
     let upper = method.to_uppercase();
     let m = match &c.kind {
-        Kind::Map(m) => Some(&**m),
+        Kind::Map(m) => Some(m),
         Kind::Seq(_) => None,
         _ => {
             return Some(EventCors {
