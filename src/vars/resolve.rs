@@ -1698,18 +1698,12 @@ fn fill_spans(res: Result<SrcOut, Fail>, span: Span) -> Result<SrcOut, Fail> {
 
 /// Whether a source made up part of this value (those parts take the variable's location).
 fn has_unspanned(n: &Node) -> bool {
-    let mut stack = vec![n];
-    while let Some(x) = stack.pop() {
-        if x.span.is_none() {
-            return true;
-        }
-        match &x.kind {
-            Kind::Seq(v) => stack.extend(v.iter()),
-            Kind::Map(m) => stack.extend(m.values()),
-            _ => {}
-        }
-    }
-    false
+    let mut found = false;
+    n.visit(|x, _| {
+        found = x.span.is_none();
+        !found
+    });
+    found
 }
 
 /// A source's result as cached for the batch.
@@ -1735,24 +1729,13 @@ const NODE_BYTES: usize = 32;
 /// than the budget left).
 fn copy_cost(n: &Node, limit: usize) -> usize {
     let mut total = 0;
-    let mut stack = vec![n];
-    while let Some(x) = stack.pop() {
-        total += NODE_BYTES;
-        match &x.kind {
-            Kind::String(s) => total += s.len(),
-            Kind::Seq(v) => stack.extend(v.iter()),
-            Kind::Map(m) => {
-                for (k, e) in m.iter() {
-                    total += k.len();
-                    stack.push(&e.value);
-                }
-            }
-            _ => {}
+    n.visit(|x, key| {
+        total += NODE_BYTES + key.map_or(0, str::len);
+        if let Kind::String(s) = &x.kind {
+            total += s.len();
         }
-        if total > limit {
-            break;
-        }
-    }
+        total <= limit
+    });
     total
 }
 

@@ -416,16 +416,27 @@ impl Node {
     /// Number of nodes in this tree (for budgets).
     pub fn count(&self) -> usize {
         let mut n = 0;
-        let mut stack = vec![self];
-        while let Some(x) = stack.pop() {
+        self.visit(|_, _| {
             n += 1;
+            true
+        });
+        n
+    }
+
+    /// Calls `f` on every node of this tree (with its key when it is an object's value), in
+    /// no particular order, until `f` returns false. Iterative: a deep tree needs no stack.
+    pub fn visit(&self, mut f: impl FnMut(&Node, Option<&str>) -> bool) {
+        let mut stack: Vec<(&Node, Option<&str>)> = vec![(self, None)];
+        while let Some((x, key)) = stack.pop() {
+            if !f(x, key) {
+                return;
+            }
             match &x.kind {
-                Kind::Seq(v) => stack.extend(v.iter()),
-                Kind::Map(m) => stack.extend(m.values()),
+                Kind::Seq(v) => stack.extend(v.iter().map(|n| (n, None))),
+                Kind::Map(m) => stack.extend(m.iter().map(|(k, e)| (&e.value, Some(k.as_str())))),
                 _ => {}
             }
         }
-        n
     }
 }
 
